@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { printSchema } from 'graphql';
+import pino from 'pino';
+import { signDevToken } from './auth/dev-token';
+import { resolveHs256Secret } from './auth/secret';
+import { formatIssue, loadConfig, type LoadedConfig } from './config/load';
+import { generateSampleLake } from './sample/generate';
+import { buildLakeSchema } from './schema/build';
+import { createLakegate, DEV_SECRET_FILE } from './server/app';
+
+const SAMPLE_DIR = path.resolve('.lake', 'sample');
+const SAMPLE_CONFIG = path.join(SAMPLE_DIR, 'lakegate.yaml');
+const SAMPLE_ROWS = 100_000;
+
+const USAGE = `Usage: lakegate <command> [options]
+
+Commands:
+  serve         start the API (default config: the generated sample lake)
+  generate      write the sample lake            [--out DIR] [--rows N] [--seed N]
+  token         print a dev token (local mode)   --role NAME
+  check-config  validate the configuration and exit
+  schema        print the GraphQL schema (SDL)
+
+Options:
+  --config FILE   curation file (or env LAKEGATE_CONFIG; default ${path.relative(process.cwd(), SAMPLE_CONFIG)})
+Environment: PORT (4000), HOST (localhost), LOG_LEVEL (info), LAKEGATE_JWT_SECRET`;
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      config: { type: 'string' },
+      role: { type: 'string' },
+      out: { type: 'string' },
+      rows: { type: 'string' },
+      seed: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return command || values.help ? 0 : 2;
+  }
+  const configFile = values.config ?? process.env['LAKEGATE_CONFIG'] ?? SAMPLE_CONFIG;
+  switch (command) {
+    case 'generate': {
+      const out = path.resolve(values.out ?? SAMPLE_DIR);
+      await generateSampleLake({ outDir: out, rows: positiveInt(values.rows, SAMPLE_ROWS, '--rows'), seed: positiveInt(values.seed, 42, '--seed') });
+      process.stderr.write(`sample lake written to ${out}\n`);
+      return 0;
+    }
+    case 'serve':
+      return serve(await load(configFile));
+    case 'token': {
+      const loaded = await load(configFile);
+      if (!values.role) throw new UsageError('token needs --role NAME');
+      const secret = resolveHs256Secret(loaded.config.auth, process.env, path.join(loaded.dir, DEV_SECRET_FILE));
+      if (!secret) throw new UsageError('no HS256 secret: set the variable named by auth.hs256SecretEnv');
+      process.stdout.write(`${signDevToken(loaded.config.auth, secret, values.role)}\n`);
+      return 0;
+    }
+    case 'check-config': {
+      const loaded = await load(configFile);
+      process.stderr.write(`${loaded.file}: ok (${loaded.catalog.datasets.length} datasets, ${loaded.catalog.tables.length} tables)\n`);
+      return 0;
+    }
+    case 'schema':
+      process.stdout.write(`${printSchema(await buildLakeSchema((await load(configFile)).catalog))}\n`);
+      return 0;
+    default:
+      throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+  }
+}
+
+/** Loads the configuration; the sample lake is generated on first use of the default config. */
+async function load(configFile: string): Promise<LoadedConfig> {
+  if (path.resolve(configFile) === SAMPLE_CONFIG && !existsSync(SAMPLE_CONFIG)) {
+    process.stderr.write(`generating the sample lake (${SAMPLE_ROWS} transactions) in ${SAMPLE_DIR} ...\n`);
+    await generateSampleLake({ outDir: SAMPLE_DIR, rows: SAMPLE_ROWS });
+  }
+  const result = loadConfig(configFile);
+  if (!result.value) throw new ConfigError(result.issues.map(formatIssue));
+  return result.value;
+}
+
+async function serve(loaded: LoadedConfig): Promise<number> {
+  const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
+  const lakegate = await createLakegate({ loaded, logger, env: process.env });
+  const url = await lakegate.listen(positiveInt(process.env['PORT'], 4000, 'PORT'), process.env['HOST'] ?? 'localhost');
+  logger.info({ url: `${url}/graphql`, config: loaded.file }, 'Lakegate is serving; open the playground in a browser');
+  return new Promise((resolve) => {
+    const shutdown = (signal: string): void => {
+      logger.info({ signal }, 'shutting down: finishing in-flight requests');
+      lakegate.stop().then(() => resolve(0), (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        resolve(1);
+      });
+    };
+    process.once('SIGTERM', () => shutdown('SIGTERM'));
+    process.once('SIGINT', () => shutdown('SIGINT'));
+  });
+}
+
+function positiveInt(text: string | undefined, fallback: number, name: string): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!Number.isSafeInteger(value) || value < 0) throw new UsageError(`${name} must be a whole number (got "${text}")`);
+  return value;
+}
+
+class UsageError extends Error {}
+class ConfigError extends Error {
+  constructor(readonly lines: readonly string[]) {
+    super('invalid configuration');
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`The configuration has ${error.lines.length} problem(s); nothing was started:\n${error.lines.map((line) => `  - ${line}`).join('\n')}\n`);
+    } else if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n`);
+    } else {
+      process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    }
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  },
+);

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { curateDatasets } from '../catalog/curation';
+import { formatZodPath, parseGlueTables } from '../catalog/glue';
+import type { Catalog, GlueTable, Issue, Staged } from '../catalog/types';
+import { configSchema, type ConfigFile } from './schema';
+
+export interface LoadedConfig {
+  readonly file: string;
+  readonly dir: string;
+  readonly config: ConfigFile;
+  readonly catalog: Catalog;
+}
+
+/**
+ * Loads the curation file in explicit stages (read → parse YAML → validate → read Glue →
+ * curate), each collecting issues with their place in the input. The caller starts nothing
+ * unless the issue list is empty.
+ */
+export function loadConfig(file: string): Staged<LoadedConfig | null> {
+  const absolute = path.resolve(file);
+  const text = readText(absolute);
+  if (!text.ok) return { value: null, issues: [{ file: absolute, path: '', message: text.error }] };
+
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text.value, { lineCounter, prettyErrors: false });
+  if (document.errors.length > 0) {
+    return {
+      value: null,
+      issues: document.errors.map((error) => ({ file: absolute, path: '', line: lineCounter.linePos(error.pos[0]).line, message: error.message.split('\n')[0]! })),
+    };
+  }
+  const parsed = configSchema.safeParse(document.toJS());
+  if (!parsed.success) {
+    return {
+      value: null,
+      issues: parsed.error.issues.map((issue) => ({
+        file: absolute,
+        path: formatZodPath(issue.path),
+        line: lineOf(document, lineCounter, issue.path),
+        message: issue.message,
+      })),
+    };
+  }
+  const config = parsed.data;
+  const dir = path.dirname(absolute);
+  const tables = loadGlueFiles(config.catalog.glue.files, dir);
+  const curated = curateDatasets(config.datasets, tables.value);
+  const curationIssues = curated.issues.map((issue) => ({
+    ...issue,
+    file: absolute,
+    line: lineOf(document, lineCounter, parsePath(issue.path)),
+  }));
+  const issues = [...tables.issues, ...curationIssues];
+  return {
+    value: issues.length === 0 ? { file: absolute, dir, config, catalog: { tables: tables.value, datasets: curated.value } } : null,
+    issues,
+  };
+}
+
+function loadGlueFiles(files: readonly string[], dir: string): Staged<GlueTable[]> {
+  const issues: Issue[] = [];
+  const tables = files.flatMap((relative, index) => {
+    const file = path.resolve(dir, relative);
+    const text = readText(file);
+    if (!text.ok) {
+      issues.push({ path: `catalog.glue.files[${index}]`, message: text.error });
+      return [];
+    }
+    let document: unknown;
+    try {
+      document = JSON.parse(text.value);
+    } catch (error) {
+      issues.push({ file, path: '', message: `not valid JSON: ${(error as Error).message}` });
+      return [];
+    }
+    const parsed = parseGlueTables(document, file);
+    issues.push(...parsed.issues);
+    return parsed.value;
+  });
+  return { value: tables, issues };
+}
+
+function readText(file: string): { ok: true; value: string } | { ok: false; error: string } {
+  try {
+    return { ok: true, value: readFileSync(file, 'utf8') };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return { ok: false, error: code === 'ENOENT' ? `file not found: ${file}` : `cannot read ${file}: ${(error as Error).message}` };
+  }
+}
+
+/** `datasets[2].relations.customer` → ['datasets', 2, 'relations', 'customer']. */
+function parsePath(text: string): (string | number)[] {
+  return [...text.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((match) => (match[2] !== undefined ? Number(match[2]) : match[1]!));
+}
+
+/** The 1-based line of the deepest node that exists along `keyPath`. */
+function lineOf(document: Document, lineCounter: LineCounter, keyPath: readonly PropertyKey[]): number | undefined {
+  let node: unknown = document.contents;
+  let found: Node | undefined = isNode(node) ? node : undefined;
+  for (const key of keyPath) {
+    if (isMap(node)) node = node.get(key as string, true);
+    else if (isSeq(node) && typeof key === 'number') node = node.get(key, true);
+    else break;
+    if (!isNode(node)) break;
+    found = node;
+  }
+  const offset = found?.range?.[0];
+  return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+}
+
+function isNode(value: unknown): value is Node {
+  return typeof value === 'object' && value !== null && 'range' in value;
+}
+
+export function formatIssue(issue: Issue): string {
+  const where = [issue.file, issue.line].filter((part) => part !== undefined).join(':');
+  const place = issue.path ? `${issue.path}: ` : '';
+  return `${where ? `${where}: ` : ''}${place}${issue.message}`;
+}

@@ -1,0 +1,100 @@
+import { z } from 'zod';
+
+/**
+ * The curation file (`lakegate.yaml`): one validated document. Relative paths are resolved
+ * against the file's own folder. Unknown keys are errors, so a typo never passes silently.
+ */
+
+const graphqlName = z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'must be a GraphQL name ([_A-Za-z][_0-9A-Za-z]*)');
+const tableName = z.string().regex(/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/, 'must be "database.table"');
+
+const columnOverride = z
+  .object({
+    field: graphqlName.optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+
+const relation = z
+  .object({
+    dataset: z.string(),
+    kind: z.enum(['one', 'many']),
+    on: z.record(z.string(), z.string()).refine((on) => Object.keys(on).length === 1, 'must map exactly one column of this dataset to one column of the target'),
+    description: z.string().optional(),
+  })
+  .strict();
+
+const dataset = z
+  .object({
+    name: graphqlName,
+    type: graphqlName,
+    table: tableName,
+    description: z.string().optional(),
+    primaryKey: z.array(z.string()).default([]),
+    columns: z.record(z.string(), columnOverride).default({}),
+    hiddenColumns: z.array(z.string()).default([]),
+    relations: z.record(graphqlName, relation).default({}),
+  })
+  .strict();
+
+const principalRule = z
+  .object({
+    claim: z.string().min(1),
+    equals: z.union([z.string(), z.number(), z.boolean()]).optional(),
+    principals: z.array(z.string().min(1)).min(1),
+  })
+  .strict();
+
+const auth = z
+  .object({
+    issuer: z.string().optional(),
+    audience: z.string().optional(),
+    algorithms: z.array(z.enum(['HS256', 'RS256', 'ES256'])).min(1).default(['HS256']),
+    hs256SecretEnv: z.string().default('LAKEGATE_JWT_SECRET'),
+    jwksUri: z.string().url().optional(),
+    clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
+    principals: z.array(principalRule).default([]),
+    devRoles: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
+  })
+  .strict();
+
+const localEngine = z
+  .object({
+    type: z.literal('duckdb'),
+    /** Folder holding the lake's files; S3 locations under `s3Prefix` map into it. */
+    lakePath: z.string(),
+    s3Prefix: z.string().regex(/^s3:\/\/.+\/$/, 'must look like s3://bucket/prefix/'),
+    threads: z.number().int().min(1).max(64).optional(),
+    memoryLimit: z.string().optional(),
+  })
+  .strict();
+
+const limits = z
+  .object({
+    defaultLimit: z.number().int().min(1).default(100),
+    maxLimit: z.number().int().min(1).default(10_000),
+    maxDepth: z.number().int().min(1).default(10),
+    queryTimeoutMs: z.number().int().min(1).default(30_000),
+  })
+  .strict()
+  .refine((value) => value.defaultLimit <= value.maxLimit, { message: 'defaultLimit must not exceed maxLimit', path: ['defaultLimit'] });
+
+export const configSchema = z
+  .object({
+    catalog: z
+      .object({
+        glue: z.object({ files: z.array(z.string()).min(1) }).strict(),
+      })
+      .strict(),
+    engines: z.object({ local: localEngine }).strict(),
+    limits: limits.default({}),
+    auth: auth.default({}),
+    datasets: z.array(dataset).min(1),
+  })
+  .strict();
+
+export type ConfigFile = z.infer<typeof configSchema>;
+export type DatasetConfig = ConfigFile['datasets'][number];
+export type AuthConfig = ConfigFile['auth'];
+export type LimitsConfig = ConfigFile['limits'];
+export type LocalEngineConfig = ConfigFile['engines']['local'];

@@ -1,0 +1,35 @@
+/**
+ * The one error shape every stage raises for expected failures. The GraphQL edge turns it
+ * into `extensions.code` (and the HTTP status where the whole request is at fault).
+ */
+export type ErrorCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'BAD_USER_INPUT'
+  | 'BAD_REQUEST'
+  | 'GRAPHQL_VALIDATION_FAILED'
+  | 'LIMIT_EXCEEDED'
+  | 'QUERY_TIMEOUT'
+  | 'QUERY_RUNNING'
+  | 'QUERY_FAILED'
+  | 'ENGINE_UNAVAILABLE';
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  BAD_USER_INPUT: 400,
+  BAD_REQUEST: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  LIMIT_EXCEEDED: 400,
+};
+
+export class LakegateError extends Error {
+  readonly extensions: { readonly code: ErrorCode; readonly http?: { readonly status: number } };
+
+  constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = 'LakegateError';
+    const status = HTTP_STATUS[code];
+    this.extensions = { ...details, code, ...(status ? { http: { status } } : {}) };
+  }
+}

@@ -1,0 +1,44 @@
+import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
+import type { Dataset, Relation } from '../catalog/types';
+import type { Row } from '../datasources/types';
+import { planAggregate, shapeAggregateRow, type AggregateArgs } from '../planner/aggregate';
+import type { PlannerContext } from '../planner/context';
+import { loadRelation } from '../planner/relations';
+import { planRows, type RowArgs } from '../planner/rows';
+import { runQuery } from '../planner/run';
+import { collectFields } from '../planner/selection';
+
+/** Thin resolvers: selection and arguments in, logical query to the planner, rows out. */
+
+export function rowsResolver(dataset: Dataset): GraphQLFieldResolver<unknown, PlannerContext, RowArgs> {
+  return (_source, args, context, info) => {
+    const query = planRows(dataset, args, collectFields(info.fieldNodes, info), context.limits);
+    return runQuery(query, dataset, responsePath(info), context);
+  };
+}
+
+export function aggregateResolver(dataset: Dataset): GraphQLFieldResolver<unknown, PlannerContext, AggregateArgs> {
+  return async (_source, args, context, info) => {
+    const plan = planAggregate(dataset, args, info.fieldNodes, info, context.limits);
+    const rows = await runQuery(plan.query, dataset, responsePath(info), context);
+    return rows.map((row) => shapeAggregateRow(plan.slots, row));
+  };
+}
+
+export function relationResolver(relation: Relation, target: Dataset): GraphQLFieldResolver<Row, PlannerContext, RowArgs> {
+  return (parent, args, context, info) =>
+    loadRelation(parent, { relation, target, args, selected: collectFields(info.fieldNodes, info), path: responsePath(info) }, context);
+}
+
+/** A column field reads its value by catalog column name (rows are keyed by column name). */
+export function columnResolver(name: string): GraphQLFieldResolver<Readonly<Record<string, unknown>>, unknown> {
+  return (source) => source[name] ?? null;
+}
+
+function responsePath(info: GraphQLResolveInfo): string {
+  const keys: string[] = [];
+  for (let path: GraphQLResolveInfo['path'] | undefined = info.path; path; path = path.prev) {
+    if (typeof path.key === 'string') keys.unshift(path.key);
+  }
+  return keys.join('.');
+}

@@ -1,0 +1,22 @@
+import 'reflect-metadata';
+import { GraphQLObjectType, GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import type { Catalog } from '../catalog/types';
+import { buildDatasetQueryFields } from './generated/fields';
+import { CatalogResolver } from './static/catalog-resolver';
+
+/**
+ * One schema: the static types (type-graphql classes: discovery) merged with the dataset types
+ * generated from the catalog.
+ */
+export async function buildLakeSchema(catalog: Catalog): Promise<GraphQLSchema> {
+  const staticSchema = await buildSchema({ resolvers: [CatalogResolver], validate: false });
+  const staticQuery = staticSchema.getQueryType()!.toConfig();
+  const generated = buildDatasetQueryFields(catalog.datasets);
+  const clash = Object.keys(generated).find((name) => name in staticQuery.fields);
+  if (clash) throw new Error(`dataset field "${clash}" collides with a built-in Query field; rename the dataset`);
+  const query = new GraphQLObjectType({ ...staticQuery, fields: { ...staticQuery.fields, ...generated } });
+  // graphql-js refuses two different types with one name, so a clash stops start-up here.
+  return new GraphQLSchema({ query });
+}
+

@@ -1,0 +1,120 @@
+import type {
+  AggregateQuery, ColumnPath, Expr, ExprKind, ExprOf, Literal, LogicalQuery, Measure, OrderTerm, RowQuery,
+} from '../query/types';
+import type { BoundParam, CompiledQuery, Dialect } from './types';
+
+const SOURCE_ALIAS = 't';
+const ROW_NUMBER_ALIAS = '__lakegate_rn';
+
+const COMPARE_SQL = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+
+/**
+ * Compiles a logical query to one SQL statement. Values only ever become parameters (appended
+ * in order, written as the dialect's placeholder); identifiers only come from the query, which
+ * the planner built from the catalog.
+ */
+export function compileQuery(query: LogicalQuery, dialect: Dialect): CompiledQuery {
+  const builder = new SqlBuilder(dialect);
+  const sql = query.kind === 'rows' ? builder.rowQuery(query) : builder.aggregateQuery(query);
+  return Object.freeze({ sql, params: Object.freeze([...builder.params]) });
+}
+
+class SqlBuilder {
+  readonly params: BoundParam[] = [];
+  private readonly exprHandlers: { [K in ExprKind]: (expr: ExprOf<K>) => string };
+
+  constructor(private readonly dialect: Dialect) {
+    this.exprHandlers = {
+      and: (expr) => `(${expr.args.map((arg) => this.expr(arg)).join(' AND ')})`,
+      or: (expr) => `(${expr.args.map((arg) => this.expr(arg)).join(' OR ')})`,
+      not: (expr) => `(NOT ${this.expr(expr.arg)})`,
+      compare: (expr) => `${this.column(expr.column)} ${COMPARE_SQL[expr.op]} ${this.value(expr.value)}`,
+      in: (expr) => this.inList(expr),
+      between: (expr) => `${this.column(expr.column)} BETWEEN ${this.value(expr.low)} AND ${this.value(expr.high)}`,
+      like: (expr) => `${this.column(expr.column)} ${expr.negated ? 'NOT LIKE' : 'LIKE'} ${this.value(expr.pattern)} ESCAPE '\\'`,
+      isNull: (expr) => `${this.column(expr.column)} IS ${expr.negated ? 'NOT NULL' : 'NULL'}`,
+      constant: (expr) => (expr.value ? '(1 = 1)' : '(1 = 0)'),
+    };
+  }
+
+  rowQuery(query: RowQuery): string {
+    const select = query.select.map((item) => `${this.column(item.column)} AS ${this.quote(item.alias)}`);
+    const from = `${this.dialect.tableName(query.from)} AS ${this.quote(SOURCE_ALIAS)}`;
+    const where = query.where ? ` WHERE ${this.expr(query.where)}` : '';
+    const order = this.orderBy(query.orderBy.map((term) => ({ ...term, target: this.column(term.target) })));
+    if (!query.perKeyLimit) {
+      return `SELECT ${select.join(', ')} FROM ${from}${where}${order}${this.page(query.limit, query.offset)}`;
+    }
+    // One-to-many relations: at most N children per parent key, in one statement for all parents.
+    const partition = this.column(query.perKeyLimit.partitionBy);
+    const window = `row_number() OVER (PARTITION BY ${partition}${order}) AS ${this.quote(ROW_NUMBER_ALIAS)}`;
+    const inner = `SELECT ${[...select, window].join(', ')} FROM ${from}${where}`;
+    const outerColumns = query.select.map((item) => this.quote(item.alias)).join(', ');
+    const keepRows = `${this.quote(ROW_NUMBER_ALIAS)} <= ${this.value({ value: query.perKeyLimit.limit, type: { kind: 'bigint' } })}`;
+    return `SELECT ${outerColumns} FROM (${inner}) AS ${this.quote('ranked')} WHERE ${keepRows} ORDER BY ${this.quote(ROW_NUMBER_ALIAS)}`;
+  }
+
+  aggregateQuery(query: AggregateQuery): string {
+    const keys = query.groupBy.map((key) => {
+      const column = this.column(key.column);
+      return { alias: key.alias, sql: key.grain ? this.dialect.timeTrunc(key.grain, column) : column };
+    });
+    const select = [
+      ...keys.map((key) => `${key.sql} AS ${this.quote(key.alias)}`),
+      ...query.measures.map((measure) => `${this.measure(measure)} AS ${this.quote(measure.alias)}`),
+    ];
+    const from = `${this.dialect.tableName(query.from)} AS ${this.quote(SOURCE_ALIAS)}`;
+    const where = query.where ? ` WHERE ${this.expr(query.where)}` : '';
+    const groupBy = keys.length > 0 ? ` GROUP BY ${keys.map((key) => key.sql).join(', ')}` : '';
+    const order = this.orderBy(query.orderBy.map((term) => ({ ...term, target: this.quote(term.target.alias) })));
+    return `SELECT ${select.join(', ')} FROM ${from}${where}${groupBy}${order}${this.page(query.limit, query.offset)}`;
+  }
+
+  private measure(measure: Measure): string {
+    if (measure.fn === 'count') return measure.column ? `count(${this.column(measure.column)})` : 'count(*)';
+    if (!measure.column) throw new Error(`aggregate ${measure.fn} needs a column`);
+    const column = this.column(measure.column);
+    return measure.fn === 'countDistinct' ? `count(DISTINCT ${column})` : `${measure.fn}(${column})`;
+  }
+
+  private orderBy(terms: readonly OrderTerm<string>[]): string {
+    if (terms.length === 0) return '';
+    const parts = terms.map((term) => `${term.target} ${term.direction.toUpperCase()} NULLS ${term.nulls.toUpperCase()}`);
+    return ` ORDER BY ${parts.join(', ')}`;
+  }
+
+  private page(limit: number | null, offset: number): string {
+    const limitSql = limit === null ? '' : ` LIMIT ${this.value({ value: limit, type: { kind: 'bigint' } })}`;
+    const offsetSql = offset > 0 ? ` OFFSET ${this.value({ value: offset, type: { kind: 'bigint' } })}` : '';
+    return limitSql + offsetSql;
+  }
+
+  private inList(expr: ExprOf<'in'>): string {
+    // An empty list matches nothing (IN) or everything (NOT IN); engines reject `IN ()`.
+    if (expr.values.length === 0) return expr.negated ? '(1 = 1)' : '(1 = 0)';
+    const values = expr.values.map((value) => this.value(value)).join(', ');
+    return `${this.column(expr.column)} ${expr.negated ? 'NOT IN' : 'IN'} (${values})`;
+  }
+
+  expr(expr: Expr): string {
+    const handler = this.exprHandlers[expr.kind] as (node: Expr) => string;
+    return handler(expr);
+  }
+
+  private column(column: ColumnPath): string {
+    const [head, ...fields] = column.path;
+    if (head === undefined) throw new Error('empty column path');
+    const base = `${this.quote(SOURCE_ALIAS)}.${this.quote(head)}`;
+    return fields.reduce((sql, field) => this.dialect.structField(sql, field), base);
+  }
+
+  private value(literal: Literal): string {
+    const param: BoundParam = { value: literal.value, type: literal.type };
+    this.params.push(param);
+    return this.dialect.placeholder(this.params.length - 1, param);
+  }
+
+  private quote(name: string): string {
+    return this.dialect.quoteIdentifier(name);
+  }
+}

@@ -1,0 +1,38 @@
+import type { ValueType } from '../query/types';
+import type { BoundParam, Dialect } from './types';
+
+/** DuckDB: `?` placeholders, typed with a CAST where the bound JS value would lose the type. */
+export const duckdbDialect: Dialect = {
+  name: 'duckdb',
+  quoteIdentifier: (name) => `"${name.replace(/"/g, '""')}"`,
+  tableName: (ref) => `"${ref.database.replace(/"/g, '""')}"."${ref.table.replace(/"/g, '""')}"`,
+  placeholder: (_index, param) => castPlaceholder(param),
+  structField: (base, field) => `struct_extract(${base}, '${field.replace(/'/g, "''")}')`,
+  timeTrunc: (grain, expression) => `date_trunc('${grain}', ${expression})`,
+};
+
+function castPlaceholder(param: BoundParam): string {
+  const type = sqlType(param.type);
+  return type ? `CAST(? AS ${type})` : '?';
+}
+
+function sqlType(type: ValueType): string | null {
+  switch (type.kind) {
+    case 'string':
+    case 'boolean':
+      return null;
+    case 'int':
+      return 'INTEGER';
+    case 'bigint':
+      return 'BIGINT';
+    case 'float':
+    case 'double':
+      return 'DOUBLE';
+    case 'decimal':
+      return `DECIMAL(${type.precision},${type.scale})`;
+    case 'date':
+      return 'DATE';
+    case 'timestamp':
+      return 'TIMESTAMP';
+  }
+}

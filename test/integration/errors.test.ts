@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { readdirSync, unlinkSync } from 'node:fs';
+import path from 'node:path';
+import request from 'supertest';
+import { startTestApp, type TestApp } from '../support/app';
+
+let app: TestApp;
+
+before(async () => {
+  app = await startTestApp();
+});
+after(() => app.close());
+
+function assertNoStack(body: unknown): void {
+  const text = JSON.stringify(body);
+  assert.ok(!/stacktrace|\bat .+\.js:\d+/.test(text), `no stack trace expected in ${text}`);
+}
+
+const cases: { name: string; query: string; variables?: Record<string, unknown>; status: number; code: string }[] = [
+  { name: 'a wrong literal type', query: '{ transactions(limit: "ten") { amount } }', status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
+  { name: 'an unknown enum value', query: '{ transactions(orderBy: [{ amount: UP }]) { amount } }', status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
+  { name: 'an unknown field (same as a hidden one)', query: '{ transactions { amountt } }', status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
+  { name: 'a bad scalar literal', query: '{ transactions(where: { ts: { gt: "last tuesday" } }) { amount } }', status: 400, code: 'GRAPHQL_VALIDATION_FAILED' },
+  { name: 'a wrong variable type', query: 'query($n: Int) { transactions(limit: $n) { amount } }', variables: { n: 'many' }, status: 400, code: 'BAD_USER_INPUT' },
+  { name: 'a bad Decimal variable', query: 'query($a: Decimal) { transactions(where: { amount: { gt: $a } }) { amount } }', variables: { a: '12abc' }, status: 400, code: 'BAD_USER_INPUT' },
+  { name: 'a limit above the maximum', query: '{ transactions(limit: 10001) { amount } }', status: 400, code: 'LIMIT_EXCEEDED' },
+  { name: 'a negative offset', query: '{ transactions(offset: -1) { amount } }', status: 400, code: 'BAD_USER_INPUT' },
+  { name: 'an orderBy item naming two fields', query: '{ transactions(orderBy: [{ amount: ASC, ts: DESC }]) { amount } }', status: 400, code: 'BAD_USER_INPUT' },
+  { name: 'an explicit null operator', query: '{ transactions(where: { amount: { eq: null } }) { amount } }', status: 400, code: 'BAD_USER_INPUT' },
+  { name: 'a query deeper than allowed', query: '{ customers { transactions { customer { transactions { customer { transactions { customer { transactions { customer { transactions { amount } } } } } } } } } } }', status: 400, code: 'LIMIT_EXCEEDED' },
+  { name: 'a syntax error', query: '{ transactions { amount ', status: 400, code: 'GRAPHQL_PARSE_FAILED' },
+];
+
+for (const { name, query, variables, status, code } of cases) {
+  test(`${name} → HTTP ${status} ${code}`, async () => {
+    const response = await app.graphql(query, variables);
+    assert.equal(response.status, status, JSON.stringify(response.body));
+    assert.equal(response.body.errors?.[0]?.extensions?.code, code, JSON.stringify(response.body));
+    assertNoStack(response.body);
+  });
+}
+
+test('a malformed JSON body → HTTP 400 BAD_REQUEST', async () => {
+  const response = await request(app.lakegate.app).post('/graphql').set('Authorization', `Bearer ${app.token()}`)
+    .set('Content-Type', 'application/json').send('{"query": "{ transactions { amount } }"');
+  assert.equal(response.status, 400);
+  assert.equal(response.body.errors[0].extensions.code, 'BAD_REQUEST');
+  assertNoStack(response.body);
+});
+
+test('a body without a query → HTTP 400 BAD_REQUEST', async () => {
+  const response = await request(app.lakegate.app).post('/graphql').set('Authorization', `Bearer ${app.token()}`).send({ variables: {} });
+  assert.equal(response.status, 400);
+  assert.equal(response.body.errors[0].extensions.code, 'BAD_REQUEST');
+});
+
+test('no token, a bad token, or another scheme → HTTP 401 UNAUTHENTICATED', async () => {
+  const body = { query: '{ catalog { datasets { name } } }' };
+  for (const header of [undefined, 'Bearer not-a-jwt', `Basic ${Buffer.from('a:b').toString('base64')}`, `Bearer ${app.token().slice(0, -4)}AAAA`]) {
+    const call = request(app.lakegate.app).post('/graphql');
+    const response = await (header ? call.set('Authorization', header) : call).send(body);
+    assert.equal(response.status, 401, String(header));
+    assert.equal(response.body.errors[0].extensions.code, 'UNAUTHENTICATED');
+    assert.match(String(response.headers['www-authenticate']), /^Bearer /);
+  }
+});
+
+test('an engine failure is QUERY_FAILED with the engine message, and the server carries on', async () => {
+  // Files vanishing under the engine is a real failure mode of a lake folder.
+  const folder = path.join(app.lake.dir, 'sales', 'customers');
+  for (const file of readdirSync(folder)) unlinkSync(path.join(folder, file));
+  const failing = await app.graphql('{ customers(limit: 1) { name } }');
+  assert.equal(failing.status, 200);
+  assert.equal(failing.body.errors?.[0]?.extensions?.code, 'QUERY_FAILED', JSON.stringify(failing.body));
+  assertNoStack(failing.body);
+  const healthy = await app.graphql('{ transactions(limit: 1) { amount } }');
+  assert.equal(healthy.body.data.transactions.length, 1);
+});
+
+test('health and readiness endpoints answer without a token', async () => {
+  assert.equal((await request(app.lakegate.app).get('/healthz')).status, 200);
+  const ready = await request(app.lakegate.app).get('/readyz');
+  assert.equal(ready.status, 200);
+  assert.deepEqual(ready.body, { status: 'ready', engines: { local: true } });
+});

@@ -1,0 +1,51 @@
+import pino from 'pino';
+import request from 'supertest';
+import { signDevToken } from '../../src/auth/dev-token';
+import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
+import type { Engine } from '../../src/datasources/types';
+import { createLakegate, type Lakegate } from '../../src/server/app';
+import { createTestLake, type TestLake } from './lake';
+
+export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+
+export interface TestApp {
+  readonly lake: TestLake;
+  readonly lakegate: Lakegate;
+  readonly loaded: LoadedConfig;
+  token(role?: string): string;
+  /** POSTs a GraphQL operation as `role`; resolves to the supertest response. */
+  graphql(query: string, variables?: Record<string, unknown>, role?: string): Promise<request.Response>;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  readonly rows?: number;
+  readonly decorateEngine?: (engine: Engine) => Engine;
+}
+
+export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const lake = await createTestLake(options.rows);
+  const loaded = loadConfig(lake.configFile);
+  if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
+  const env = { LAKEGATE_JWT_SECRET: TEST_SECRET };
+  const lakegate = await createLakegate({
+    loaded: loaded.value,
+    logger: pino({ level: 'silent' }),
+    env,
+    ...(options.decorateEngine ? { decorateEngine: options.decorateEngine } : {}),
+  });
+  const config = loaded.value.config;
+  const token = (role = 'analyst'): string => signDevToken(config.auth, TEST_SECRET, role);
+  return {
+    lake,
+    lakegate,
+    loaded: loaded.value,
+    token,
+    graphql: (query, variables = {}, role = 'analyst') =>
+      request(lakegate.app).post('/graphql').set('Authorization', `Bearer ${token(role)}`).send({ query, variables }),
+    close: async () => {
+      await lakegate.stop();
+      lake.remove();
+    },
+  };
+}

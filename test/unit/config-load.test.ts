@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { formatIssue, loadConfig } from '../../src/config/load';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'lakegate-config-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const glue = {
+  TableList: [
+    {
+      Name: 'orders',
+      DatabaseName: 'shop',
+      Parameters: { classification: 'parquet' },
+      StorageDescriptor: {
+        Columns: [
+          { Name: 'order_id', Type: 'bigint', Comment: 'Order key' },
+          { Name: 'total', Type: 'decimal(12,2)' },
+          { Name: 'meta', Type: 'struct<source:string>' },
+        ],
+        Location: 's3://bucket/shop/orders/',
+      },
+      PartitionKeys: [{ Name: 'dt', Type: 'string' }],
+    },
+  ],
+};
+writeFileSync(path.join(dir, 'shop.json'), JSON.stringify(glue));
+
+function write(name: string, yaml: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, yaml);
+  return file;
+}
+
+const header = `catalog:
+  glue:
+    files: [shop.json]
+engines:
+  local: { type: duckdb, lakePath: ., s3Prefix: "s3://bucket/" }
+`;
+
+test('a valid file yields the curated catalog', () => {
+  const result = loadConfig(write('ok.yaml', `${header}datasets:
+  - name: orders
+    type: Order
+    table: shop.orders
+    primaryKey: [order_id]
+    columns:
+      total: { field: grandTotal, description: Total in the order currency }
+`));
+  assert.deepEqual(result.issues, []);
+  const dataset = result.value!.catalog.datasets[0]!;
+  assert.deepEqual(dataset.columns.map((col) => col.field), ['orderId', 'grandTotal', 'meta', 'dt']);
+  assert.equal(dataset.columns[0]!.description, 'Order key');
+  assert.equal(dataset.columns[3]!.partitionKey, true);
+});
+
+test('every mistake is reported with its path and line, and nothing is returned', () => {
+  const result = loadConfig(write('bad.yaml', `${header}datasets:
+  - name: orders
+    type: Order
+    table: shop.orders
+    primaryKey: [order_key]
+    relations:
+      customer: { dataset: custmers, kind: one, on: { order_id: id } }
+  - name: orders
+    type: Order2
+    table: shop.missing
+`));
+  assert.equal(result.value, null);
+  const lines = result.issues.map(formatIssue);
+  const expect = (pattern: RegExp): void => assert.ok(lines.some((line) => pattern.test(line)), `${pattern} in\n${lines.join('\n')}`);
+  expect(/bad\.yaml:10: datasets\[0\]\.primaryKey\[0\]: no column "order_key" in shop\.orders/);
+  expect(/bad\.yaml:12: datasets\[0\]\.relations\.customer\.dataset: no dataset "custmers"/);
+  expect(/datasets\[1\]\.table: no table "shop\.missing"/);
+  expect(/datasets\[1\]\.name: dataset name "orders" is already used by datasets\[0\]/);
+});
+
+test('schema violations name the key, including typos of known keys', () => {
+  const result = loadConfig(write('typo.yaml', `${header}limits: { maxLimit: 10, defaultLimit: 50 }
+datasets:
+  - name: orders
+    type: Order
+    tabel: shop.orders
+`));
+  const lines = result.issues.map(formatIssue);
+  assert.ok(lines.some((line) => /datasets\[0\]: Unrecognized key\(s\) in object: 'tabel'/.test(line)), lines.join('\n'));
+  assert.ok(lines.some((line) => /datasets\[0\]\.table: Required/.test(line)), lines.join('\n'));
+  assert.ok(lines.some((line) => /limits\.defaultLimit: defaultLimit must not exceed maxLimit/.test(line)), lines.join('\n'));
+});
+
+test('bad Glue type strings and unreadable files are reported', () => {
+  writeFileSync(path.join(dir, 'broken.json'), JSON.stringify({ TableList: [{ ...glue.TableList[0], StorageDescriptor: { ...glue.TableList[0]!.StorageDescriptor, Columns: [{ Name: 'x', Type: 'struct<a:int' }] } }] }));
+  const result = loadConfig(write('glue.yaml', header.replace('[shop.json]', '[broken.json, nowhere.json]') + 'datasets: [{ name: orders, type: Order, table: shop.orders }]\n'));
+  const lines = result.issues.map(formatIssue);
+  assert.ok(lines.some((line) => /broken\.json: TableList\[0\]\.StorageDescriptor\.Columns\[0\]\.Type: expected/.test(line)), lines.join('\n'));
+  assert.ok(lines.some((line) => /catalog\.glue\.files\[1\]: file not found/.test(line)), lines.join('\n'));
+});
+
+test('YAML syntax errors carry their line', () => {
+  const result = loadConfig(write('syntax.yaml', 'catalog:\n  glue: [\n'));
+  assert.equal(result.value, null);
+  assert.ok(result.issues[0]!.line !== undefined);
+});

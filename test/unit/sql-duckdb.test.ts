@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { and, column, compare, inList, isNull, like, not, or } from '../../src/query/expr';
+import type { AggregateQuery, RowQuery } from '../../src/query/types';
+import { compileQuery } from '../../src/sql/compiler';
+import { duckdbDialect } from '../../src/sql/duckdb';
+
+const from = { database: 'sales', table: 'transactions' };
+const str = (value: string) => ({ value, type: { kind: 'string' } as const });
+
+function rows(partial: Partial<RowQuery>): RowQuery {
+  return { kind: 'rows', from, select: [{ alias: 'amount', column: column('amount') }], where: null, orderBy: [], limit: 10, offset: 0, perKeyLimit: null, ...partial };
+}
+
+test('a row query selects, filters, orders and pages with every value bound', () => {
+  const compiled = compileQuery(rows({
+    where: and([
+      compare('gte', column('amount'), { value: '100.5', type: { kind: 'decimal', precision: 4, scale: 1 } }),
+      or([inList(column('channel'), [str('web'), str('app')]), isNull(column('channel'))]),
+      not(like(column('status'), str('ref%'))),
+    ]),
+    orderBy: [{ target: column('amount'), direction: 'desc', nulls: 'last' }],
+    offset: 20,
+  }), duckdbDialect);
+  assert.equal(compiled.sql,
+    'SELECT "t"."amount" AS "amount" FROM "sales"."transactions" AS "t" WHERE ("t"."amount" >= CAST(? AS DECIMAL(4,1)) AND ("t"."channel" IN (?, ?) OR "t"."channel" IS NULL) AND (NOT "t"."status" LIKE ? ESCAPE \'\\\')) ORDER BY "t"."amount" DESC NULLS LAST LIMIT CAST(? AS BIGINT) OFFSET CAST(? AS BIGINT)');
+  assert.deepEqual(compiled.params.map((param) => param.value), ['100.5', 'web', 'app', 'ref%', 10, 20]);
+});
+
+test('values never reach the SQL text, whatever they contain', () => {
+  const evil = `x' OR 1=1; DROP TABLE t; --"`;
+  const compiled = compileQuery(rows({ where: compare('eq', column('status'), str(evil)) }), duckdbDialect);
+  assert.ok(!compiled.sql.includes(evil));
+  assert.ok(!compiled.sql.includes('DROP'));
+  assert.equal(compiled.params[0]?.value, evil);
+});
+
+test('struct fields are read with struct_extract and identifiers are quoted', () => {
+  const compiled = compileQuery(rows({ select: [{ alias: 'we"ird', column: column('device') }], where: compare('eq', column('device', 'os'), str('ios')) }), duckdbDialect);
+  assert.match(compiled.sql, /SELECT "t"."device" AS "we""ird"/);
+  assert.match(compiled.sql, /struct_extract\("t"."device", 'os'\) = \?/);
+});
+
+test('an empty IN list matches nothing and an empty NOT IN everything', () => {
+  assert.match(compileQuery(rows({ where: inList(column('status'), []) }), duckdbDialect).sql, /WHERE \(1 = 0\)/);
+  assert.match(compileQuery(rows({ where: inList(column('status'), [], true) }), duckdbDialect).sql, /WHERE \(1 = 1\)/);
+});
+
+test('a per-key limit ranks rows per parent key in one statement', () => {
+  const compiled = compileQuery(rows({
+    select: [{ alias: 'customer_id', column: column('customer_id') }],
+    where: inList(column('customer_id'), [{ value: '1', type: { kind: 'bigint' } }]),
+    orderBy: [{ target: column('ts'), direction: 'desc', nulls: 'last' }],
+    limit: null,
+    perKeyLimit: { partitionBy: column('customer_id'), limit: 3 },
+  }), duckdbDialect);
+  assert.equal(compiled.sql,
+    'SELECT "customer_id" FROM (SELECT "t"."customer_id" AS "customer_id", row_number() OVER (PARTITION BY "t"."customer_id" ORDER BY "t"."ts" DESC NULLS LAST) AS "__lakegate_rn" FROM "sales"."transactions" AS "t" WHERE "t"."customer_id" IN (CAST(? AS BIGINT))) AS "ranked" WHERE "__lakegate_rn" <= CAST(? AS BIGINT) ORDER BY "__lakegate_rn"');
+  assert.deepEqual(compiled.params.map((param) => param.value), ['1', 3]);
+});
+
+test('an aggregate groups by keys and time buckets and orders by measures', () => {
+  const query: AggregateQuery = {
+    kind: 'aggregate',
+    from,
+    where: null,
+    groupBy: [{ alias: 'k0', column: column('channel'), grain: null }, { alias: 'k1', column: column('ts'), grain: 'day' }],
+    measures: [
+      { alias: 'm0', fn: 'count', column: null },
+      { alias: 'm1', fn: 'countDistinct', column: column('customer_id') },
+      { alias: 'm2', fn: 'sum', column: column('amount') },
+    ],
+    orderBy: [{ target: { alias: 'm2' }, direction: 'desc', nulls: 'last' }],
+    limit: 100,
+    offset: 0,
+  };
+  assert.equal(compileQuery(query, duckdbDialect).sql,
+    'SELECT "t"."channel" AS "k0", date_trunc(\'day\', "t"."ts") AS "k1", count(*) AS "m0", count(DISTINCT "t"."customer_id") AS "m1", sum("t"."amount") AS "m2" FROM "sales"."transactions" AS "t" GROUP BY "t"."channel", date_trunc(\'day\', "t"."ts") ORDER BY "m2" DESC NULLS LAST LIMIT CAST(? AS BIGINT)');
+});
