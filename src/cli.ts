@@ -60,7 +60,9 @@ async function main(argv: string[]): Promise<number> {
       if (!values.role) throw new UsageError('token needs --role NAME');
       const secret = resolveHs256Secret(loaded.config.auth, process.env, path.join(loaded.dir, DEV_SECRET_FILE));
       if (!secret) throw new UsageError('no HS256 secret: set the variable named by auth.hs256SecretEnv');
-      process.stdout.write(`${signDevToken(loaded.config.auth, secret, values.role)}\n`);
+      const role = values.role;
+      const token = tryOrUsageError(() => signDevToken(loaded.config.auth, secret, role));
+      process.stdout.write(`${token}\n`);
       return 0;
     }
     case 'check-config': {
@@ -113,6 +115,15 @@ function positiveInt(text: string | undefined, fallback: number, name: string): 
 }
 
 class UsageError extends Error {}
+
+/** Expected refusals (an unknown role, say) are usage errors: a message, not a stack trace. */
+function tryOrUsageError<T>(action: () => T): T {
+  try {
+    return action();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
 class ConfigError extends Error {
   constructor(readonly lines: readonly string[]) {
     super('invalid configuration');

@@ -40,8 +40,7 @@ export interface Lakegate {
 
 export const DEV_SECRET_FILE = '.lakegate-dev-secret';
 
-const EXAMPLE_QUERY = `# Lakegate playground. Send a token in the Headers tab below:
-#   {"Authorization": "Bearer <output of: npm run token -- --role analyst>"}
+const EXAMPLE_QUERY = `# The five largest transactions and who paid. Docs: the book icon on the left.
 query Example {
   transactions(limit: 5, orderBy: [{ amount: DESC }]) {
     transactionId amount currency ts

@@ -53,6 +53,8 @@ function selectionDepth(set: SelectionSetNode | undefined, fragments: Record<str
 }
 
 function nodeDepth(node: ASTNode, fragments: Record<string, FragmentDefinitionNode>, visiting: Set<string>): number {
+  // Introspection (`__schema`, `__type`) is deep by design and reads no data.
+  if (node.kind === Kind.FIELD && node.name.value.startsWith('__')) return 0;
   if (node.kind === Kind.FIELD) return node.selectionSet ? 1 + selectionDepth(node.selectionSet, fragments, visiting) : 1;
   if (node.kind === Kind.INLINE_FRAGMENT) return selectionDepth(node.selectionSet, fragments, visiting);
   if (node.kind !== Kind.FRAGMENT_SPREAD || visiting.has(node.name.value)) return 0;

@@ -41,6 +41,12 @@ for (const { name, query, variables, status, code } of cases) {
   });
 }
 
+test('introspection is not limited by depth (tools such as GraphiQL rely on it)', async () => {
+  const deep = '{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } } } }';
+  const response = await app.graphql(deep);
+  assert.equal(response.status, 200, JSON.stringify(response.body.errors));
+});
+
 test('a malformed JSON body → HTTP 400 BAD_REQUEST', async () => {
   const response = await request(app.lakegate.app).post('/graphql').set('Authorization', `Bearer ${app.token()}`)
     .set('Content-Type', 'application/json').send('{"query": "{ transactions { amount } }"');

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import pino from 'pino';
+import { signDevToken } from '../src/auth/dev-token';
+import { formatIssue, loadConfig } from '../src/config/load';
+import { createViewSql, localFolder } from '../src/datasources/local/views';
+import type { Engine } from '../src/datasources/types';
+import { generateSampleLake } from '../src/sample/generate';
+import type { CompiledQuery } from '../src/sql/types';
+import { createLakegate } from '../src/server/app';
+
+/**
+ * `npm run bench`: the same queries through the GraphQL API over HTTP and as the same SQL on
+ * DuckDB directly, interleaved, on a 10M-row lake. Prints medians and their ratio.
+ */
+const ROWS = Number(process.env['BENCH_ROWS'] ?? 10_000_000);
+const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 15);
+const LAKE_DIR = path.resolve('.lake', `bench-${ROWS}`);
+const SECRET = 'bench-secret-bench-secret-bench-secret-0123';
+
+const CASES: { name: string; query: string }[] = [
+  {
+    name: 'aggregate: monthly revenue by channel (full scan)',
+    query: '{ transactionsAggregate(groupBy: [CHANNEL], timeGroup: { column: TS, grain: MONTH }, orderBy: [{ key: { ts: ASC } }]) { key { channel ts } count sum { amount } countDistinct { customerId } } }',
+  },
+  {
+    name: 'aggregate: one day, pruned to one partition',
+    query: '{ transactionsAggregate(where: { dt: { eq: "2024-02-14" } }, groupBy: [STATUS]) { key { status } count avg { amount } } }',
+  },
+  {
+    name: 'rows: top 100 by amount in a week',
+    query: '{ transactions(where: { dt: { gte: "2024-03-01", lt: "2024-03-08" } }, orderBy: [{ amount: DESC }], limit: 100) { transactionId amount currency ts } }',
+  },
+];
+
+async function main(): Promise<void> {
+  if (!existsSync(path.join(LAKE_DIR, 'lakegate.yaml'))) {
+    process.stderr.write(`generating a ${ROWS.toLocaleString()}-row lake in ${LAKE_DIR} (once; cached) ...\n`);
+    const started = performance.now();
+    await generateSampleLake({ outDir: LAKE_DIR, rows: ROWS });
+    process.stderr.write(`generated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  const loaded = loadConfig(path.join(LAKE_DIR, 'lakegate.yaml'));
+  if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
+  const { config, catalog, dir } = loaded.value;
+
+  let lastQuery: CompiledQuery | null = null;
+  const recordSql = (engine: Engine): Engine => ({
+    ...engine,
+    name: engine.name,
+    dialect: engine.dialect,
+    capabilities: engine.capabilities,
+    health: () => engine.health(),
+    close: () => engine.close(),
+    execute: (query, options) => {
+      lastQuery = query;
+      return engine.execute(query, options);
+    },
+  });
+  const lakegate = await createLakegate({ loaded: loaded.value, logger: pino({ level: 'silent' }), env: { LAKEGATE_JWT_SECRET: SECRET }, decorateEngine: recordSql });
+  const url = `${await lakegate.listen(0, '127.0.0.1')}/graphql`;
+  const token = signDevToken(config.auth, SECRET, 'analyst');
+
+  const direct = await DuckDBInstance.create(':memory:');
+  const connection = await direct.connect();
+  const layout = { lakePath: path.resolve(dir, config.engines.local.lakePath), s3Prefix: config.engines.local.s3Prefix };
+  for (const table of catalog.tables) {
+    await connection.run(`CREATE SCHEMA IF NOT EXISTS "${table.database}"`);
+    await connection.run(createViewSql(table, localFolder(table, layout)!));
+  }
+
+  const viaApi = async (query: string): Promise<number> => {
+    const started = performance.now();
+    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ query }) });
+    const body = (await response.json()) as { errors?: unknown };
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return performance.now() - started;
+  };
+  const viaDuckDB = async (sql: CompiledQuery): Promise<number> => {
+    const started = performance.now();
+    const reader = await connection.runAndReadAll(sql.sql, sql.params.map((param) => param.value));
+    reader.getRowObjectsJson();
+    return performance.now() - started;
+  };
+
+  process.stdout.write(`Lakegate bench: ${ROWS.toLocaleString()} transactions, ${ITERATIONS} interleaved iterations per case, node ${process.version}\n\n`);
+  process.stdout.write(`${'case'.padEnd(52)} ${'API ms'.padStart(9)} ${'DuckDB ms'.padStart(10)} ${'ratio'.padStart(7)}\n`);
+  for (const { name, query } of CASES) {
+    await viaApi(query);
+    const sql = lastQuery!;
+    await viaDuckDB(sql);
+    const api: number[] = [];
+    const duck: number[] = [];
+    for (let i = 0; i < ITERATIONS; i += 1) {
+      // Alternate which side goes first so caches and CPU frequency favour neither.
+      if (i % 2 === 0) {
+        api.push(await viaApi(query));
+        duck.push(await viaDuckDB(sql));
+      } else {
+        duck.push(await viaDuckDB(sql));
+        api.push(await viaApi(query));
+      }
+    }
+    const ratio = median(api) / median(duck);
+    process.stdout.write(`${name.padEnd(52)} ${median(api).toFixed(1).padStart(9)} ${median(duck).toFixed(1).padStart(10)} ${ratio.toFixed(2).padStart(6)}x\n`);
+  }
+  connection.closeSync();
+  direct.closeSync();
+  await lakegate.stop();
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
