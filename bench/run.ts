@@ -79,8 +79,10 @@ async function main(): Promise<void> {
   };
   const viaDuckDB = async (sql: CompiledQuery): Promise<number> => {
     const started = performance.now();
-    const reader = await connection.runAndReadAll(sql.sql, sql.params.map((param) => param.value));
+    const session = await direct.connect();
+    const reader = await session.runAndReadAll(sql.sql, sql.params.map((param) => param.value));
     reader.getRowObjectsJson();
+    session.closeSync();
     return performance.now() - started;
   };
 
