@@ -5,6 +5,7 @@ import pino from 'pino';
 import { signDevToken } from '../src/auth/dev-token';
 import { formatIssue, loadConfig } from '../src/config/load';
 import { createViewSql, localFolder } from '../src/datasources/local/views';
+import { forwardingEngine } from '../src/datasources/forwarding';
 import type { Engine } from '../src/datasources/types';
 import { generateSampleLake } from '../src/sample/generate';
 import type { CompiledQuery } from '../src/sql/types';
@@ -46,17 +47,9 @@ async function main(): Promise<void> {
   const { config, catalog, dir } = loaded.value;
 
   let lastQuery: CompiledQuery | null = null;
-  const recordSql = (engine: Engine): Engine => ({
-    ...engine,
-    name: engine.name,
-    dialect: engine.dialect,
-    capabilities: engine.capabilities,
-    health: () => engine.health(),
-    close: () => engine.close(),
-    execute: (query, options) => {
-      lastQuery = query;
-      return engine.execute(query, options);
-    },
+  const recordSql = (engine: Engine): Engine => forwardingEngine(engine, (inner, query, options) => {
+    lastQuery = query;
+    return inner.execute(query, options);
   });
   const lakegate = await createLakegate({ loaded: loaded.value, logger: pino({ level: 'silent' }), env: { LAKEGATE_JWT_SECRET: SECRET }, decorateEngine: recordSql });
   const url = `${await lakegate.listen(0, '127.0.0.1')}/graphql`;

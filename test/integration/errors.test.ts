@@ -90,3 +90,11 @@ test('health and readiness endpoints answer without a token', async () => {
   assert.equal(ready.status, 200);
   assert.deepEqual(ready.body, { status: 'ready', engines: { local: true } });
 });
+
+test('a closed engine → ENGINE_UNAVAILABLE, and /readyz says so', async () => {
+  await app.lakegate.engine.close();
+  const response = await app.graphql('{ transactions(limit: 1) { amount } }');
+  assert.equal(response.body.errors?.[0]?.extensions?.code, 'ENGINE_UNAVAILABLE', JSON.stringify(response.body));
+  const ready = await request(app.lakegate.app).get('/readyz');
+  assert.equal(ready.status, 503);
+});

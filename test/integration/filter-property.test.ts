@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { startTestApp, type TestApp } from '../support/app';
-import { matches, type Filter, type OracleColumn } from '../support/oracle';
+import { matches, TRANSACTION_COLUMNS as COLUMNS, type Filter, type OracleColumn } from '../support/oracle';
 
 /**
  * Differential test: random filters through the whole API must return exactly the rows that a
@@ -10,17 +10,6 @@ import { matches, type Filter, type OracleColumn } from '../support/oracle';
  */
 let app: TestApp;
 let rows: Record<string, unknown>[];
-
-const COLUMNS: OracleColumn[] = [
-  { field: 'transactionId', column: 'transaction_id', kind: 'bigint' },
-  { field: 'customerId', column: 'customer_id', kind: 'bigint' },
-  { field: 'amount', column: 'amount', kind: 'decimal' },
-  { field: 'currency', column: 'currency', kind: 'string' },
-  { field: 'status', column: 'status', kind: 'string' },
-  { field: 'channel', column: 'channel', kind: 'string' },
-  { field: 'ts', column: 'ts', kind: 'timestamp' },
-  { field: 'dt', column: 'dt', kind: 'string' },
-];
 
 before(async () => {
   app = await startTestApp({ rows: 1500 });

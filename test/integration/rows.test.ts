@@ -1,22 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestApp, type TestApp } from '../support/app';
-import { compare, matches, type Filter, type OracleColumn } from '../support/oracle';
+import { compare, matches, TRANSACTION_COLUMNS, type Filter } from '../support/oracle';
 
 let app: TestApp;
 let transactions: Record<string, unknown>[];
 let events: Record<string, unknown>[];
-
-const TRANSACTION_COLUMNS: OracleColumn[] = [
-  { field: 'transactionId', column: 'transaction_id', kind: 'bigint' },
-  { field: 'customerId', column: 'customer_id', kind: 'bigint' },
-  { field: 'amount', column: 'amount', kind: 'decimal' },
-  { field: 'currency', column: 'currency', kind: 'string' },
-  { field: 'status', column: 'status', kind: 'string' },
-  { field: 'channel', column: 'channel', kind: 'string' },
-  { field: 'ts', column: 'ts', kind: 'timestamp' },
-  { field: 'dt', column: 'dt', kind: 'string' },
-];
 
 before(async () => {
   app = await startTestApp();

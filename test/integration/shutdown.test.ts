@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { forwardingEngine } from '../../src/datasources/forwarding';
 import type { Engine } from '../../src/datasources/types';
 import { startTestApp } from '../support/app';
 
@@ -9,18 +10,11 @@ function gate(engine: Engine): { engine: Engine; started: Promise<void>; release
   let markStarted!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
   const started = new Promise<void>((resolve) => (markStarted = resolve));
-  const wrapped: Engine = {
-    name: engine.name,
-    dialect: engine.dialect,
-    capabilities: engine.capabilities,
-    health: () => engine.health(),
-    close: () => engine.close(),
-    execute: async (query, options) => {
-      markStarted();
-      await released;
-      return engine.execute(query, options);
-    },
-  };
+  const wrapped = forwardingEngine(engine, async (inner, query, options) => {
+    markStarted();
+    await released;
+    return inner.execute(query, options);
+  });
   return { engine: wrapped, started, release };
 }
 

@@ -2,6 +2,7 @@ import pino from 'pino';
 import request from 'supertest';
 import { signDevToken } from '../../src/auth/dev-token';
 import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
+import type { LimitsConfig } from '../../src/config/schema';
 import type { Engine } from '../../src/datasources/types';
 import { createLakegate, type Lakegate } from '../../src/server/app';
 import { createTestLake, type TestLake } from './lake';
@@ -20,13 +21,16 @@ export interface TestApp {
 
 export interface TestAppOptions {
   readonly rows?: number;
+  readonly limits?: Partial<LimitsConfig>;
   readonly decorateEngine?: (engine: Engine) => Engine;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const lake = await createTestLake(options.rows);
-  const loaded = loadConfig(lake.configFile);
-  if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
+  const result = loadConfig(lake.configFile);
+  if (!result.value) throw new Error(result.issues.map(formatIssue).join('\n'));
+  const { config } = result.value;
+  const loaded = { value: { ...result.value, config: { ...config, limits: { ...config.limits, ...options.limits } } } };
   const env = { LAKEGATE_JWT_SECRET: TEST_SECRET };
   const lakegate = await createLakegate({
     loaded: loaded.value,
@@ -34,7 +38,6 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     env,
     ...(options.decorateEngine ? { decorateEngine: options.decorateEngine } : {}),
   });
-  const config = loaded.value.config;
   const token = (role = 'analyst'): string => signDevToken(config.auth, TEST_SECRET, role);
   return {
     lake,

@@ -136,3 +136,15 @@ function sign(value: bigint | number): number {
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** The sample lake's `sales.transactions` as the oracle sees it. */
+export const TRANSACTION_COLUMNS: readonly OracleColumn[] = [
+  { field: 'transactionId', column: 'transaction_id', kind: 'bigint' },
+  { field: 'customerId', column: 'customer_id', kind: 'bigint' },
+  { field: 'amount', column: 'amount', kind: 'decimal' },
+  { field: 'currency', column: 'currency', kind: 'string' },
+  { field: 'status', column: 'status', kind: 'string' },
+  { field: 'channel', column: 'channel', kind: 'string' },
+  { field: 'ts', column: 'ts', kind: 'timestamp' },
+  { field: 'dt', column: 'dt', kind: 'string' },
+];

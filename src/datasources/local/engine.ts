@@ -47,6 +47,9 @@ class LocalEngine implements Engine {
   async execute(query: CompiledQuery, options: ExecuteOptions = {}): Promise<QueryResult> {
     if (this.closed) throw new EngineError('ENGINE_UNAVAILABLE', 'the local engine is shut down', this.name);
     if (options.signal?.aborted) throw new EngineError('QUERY_CANCELLED', 'the query was cancelled', this.name);
+    if (options.deadline !== undefined && Date.now() >= options.deadline) {
+      throw new EngineError('QUERY_TIMEOUT', 'the query exceeded its time limit before it started', this.name);
+    }
     const queryId = randomUUID();
     const started = performance.now();
     const connection = await this.instance.connect();

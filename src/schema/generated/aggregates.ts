@@ -65,7 +65,7 @@ export function buildAggregateField(dataset: Dataset, inputs: DatasetInputs): Ag
     const shared = groupTypes.get(spec.typeGroup) ?? {
       object: new GraphQLObjectType({
         name: typeNames.measureGroup(type, spec.typeGroup),
-        fields: Object.fromEntries(eligible.map((col) => [col.field, { type: spec.type(col.type.value) }])),
+        fields: Object.fromEntries(eligible.map((col) => [col.field, { type: spec.type(col.type.value), description: col.description || undefined }])),
       }),
       order: new GraphQLInputObjectType({
         name: typeNames.measureOrderBy(type, spec.typeGroup),

@@ -1,6 +1,7 @@
 import {
   type GraphQLInputObjectType, GraphQLList, GraphQLNonNull, GraphQLObjectType, type GraphQLFieldConfig, type GraphQLFieldConfigMap, type GraphQLOutputType,
 } from 'graphql';
+import { formatHiveType } from '../../catalog/hive-type';
 import { toCamelCase } from '../../catalog/naming';
 import type { Dataset, HiveType } from '../../catalog/types';
 import type { PlannerContext } from '../../planner/context';
@@ -63,6 +64,7 @@ function structType(type: Extract<HiveType, { kind: 'struct' }>, name: string, b
     name,
     fields: () => Object.fromEntries(type.fields.map((sub) => [toCamelCase(sub.name), {
       type: outputType(sub.type, name, sub.name, built),
+      description: `Struct field \`${sub.name}\` (lake type \`${formatHiveType(sub.type)}\`).`,
       resolve: columnResolver(sub.name),
     }])),
   });
