@@ -86,7 +86,17 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
 
   let ready = true;
   app.disable('x-powered-by');
-  app.use(pinoHttp({ logger, autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' } }));
+  app.use(pinoHttp({
+    logger,
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    // Only what an operator needs: headers carry bearer tokens and must never reach a log.
+    serializers: {
+      req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
+        id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress, userAgent: req.headers['user-agent'],
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   app.get('/readyz', (_req, res) => {
     const check = ready ? engine.health().catch(() => false) : Promise.resolve(false);

@@ -1,4 +1,4 @@
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import request from 'supertest';
 import { signDevToken } from '../../src/auth/dev-token';
 import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
@@ -22,6 +22,7 @@ export interface TestApp {
 export interface TestAppOptions {
   readonly rows?: number;
   readonly limits?: Partial<LimitsConfig>;
+  readonly logger?: Logger;
   readonly decorateEngine?: (engine: Engine) => Engine;
 }
 
@@ -34,7 +35,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const env = { LAKEGATE_JWT_SECRET: TEST_SECRET };
   const lakegate = await createLakegate({
     loaded: loaded.value,
-    logger: pino({ level: 'silent' }),
+    logger: options.logger ?? pino({ level: 'silent' }),
     env,
     ...(options.decorateEngine ? { decorateEngine: options.decorateEngine } : {}),
   });
