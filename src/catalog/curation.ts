@@ -1,6 +1,6 @@
 import type { DatasetConfig } from '../config/schema';
 import { toCamelCase } from './naming';
-import type { Dataset, DatasetColumn, GlueTable, Issue, Relation, Staged } from './types';
+import type { Dataset, DatasetColumn, GlueTable, HiveType, Issue, Relation, Staged } from './types';
 
 /**
  * Applies the curation file's dataset entries to the Glue tables: names, descriptions,
@@ -78,13 +78,29 @@ function checkUniqueFields(columns: readonly DatasetColumn[], config: DatasetCon
   }
 }
 
+/** Query fields and types the API defines itself; a dataset may not take their names. */
+const RESERVED_FIELDS = new Set(['catalog', 'kpis']);
+const RESERVED_TYPES = new Set([
+  'Query', 'Mutation', 'Subscription', 'String', 'Int', 'Float', 'Boolean', 'ID', 'BigInt', 'Decimal', 'DateTime', 'Date',
+  'OrderDirection', 'TimeGrain', 'CatalogInfo', 'DatasetInfo', 'ColumnInfo', 'RelationInfo', 'KpiInfo',
+]);
+
 function checkUniqueNames(configs: readonly DatasetConfig[], issues: Issue[]): void {
-  const names = new Map<string, number>();
+  const fields = new Map<string, number>();
   const types = new Map<string, number>();
   configs.forEach((config, index) => {
-    if (names.has(config.name)) issues.push({ path: `datasets[${index}].name`, message: `dataset name "${config.name}" is already used by datasets[${names.get(config.name)}]` });
-    if (types.has(config.type)) issues.push({ path: `datasets[${index}].type`, message: `type name "${config.type}" is already used by datasets[${types.get(config.type)}]` });
-    names.set(config.name, index);
+    for (const field of [config.name, `${config.name}Aggregate`]) {
+      if (RESERVED_FIELDS.has(field)) issues.push({ path: `datasets[${index}].name`, message: `"${field}" is a built-in query field; choose another dataset name` });
+      const other = fields.get(field);
+      if (other !== undefined) {
+        issues.push({ path: `datasets[${index}].name`, message: `query field "${field}" is already used by datasets[${other}]` });
+        break;
+      }
+      fields.set(field, index);
+    }
+    if (RESERVED_TYPES.has(config.type)) issues.push({ path: `datasets[${index}].type`, message: `"${config.type}" is a built-in type name; choose another` });
+    const other = types.get(config.type);
+    if (other !== undefined) issues.push({ path: `datasets[${index}].type`, message: `type name "${config.type}" is already used by datasets[${other}]` });
     types.set(config.type, index);
   });
 }
@@ -99,10 +115,22 @@ function checkRelations(configs: readonly DatasetConfig[], datasets: readonly Da
         issues.push({ path: `${at}.dataset`, message: `no dataset "${rel.dataset}"` });
         continue;
       }
-      const [, to] = Object.entries(rel.on)[0]!;
-      if (!target.columns.some((col) => col.name === to)) {
+      const [from, to] = Object.entries(rel.on)[0]!;
+      const toColumn = target.columns.find((col) => col.name === to);
+      const fromColumn = byName.get(config.name)?.columns.find((col) => col.name === from);
+      if (!toColumn) {
         issues.push({ path: `${at}.on`, message: `no column "${to}" in dataset "${rel.dataset}"` });
+      } else if (fromColumn && !joinable(fromColumn.type, toColumn.type)) {
+        issues.push({ path: `${at}.on`, message: `cannot join ${from} (${fromColumn.typeText}) to ${rel.dataset}.${to} (${toColumn.typeText}): keys must be scalars of one kind` });
       }
     }
   });
+}
+
+const KEY_FAMILY: Readonly<Record<string, string>> = { int: 'integer', bigint: 'integer', float: 'float', double: 'float' };
+
+function joinable(a: HiveType, b: HiveType): boolean {
+  if (a.kind !== 'scalar' || b.kind !== 'scalar') return false;
+  const family = (type: typeof a.value): string => KEY_FAMILY[type.kind] ?? type.kind;
+  return family(a.value) === family(b.value);
 }

@@ -75,7 +75,22 @@ test('every mistake is reported with its path and line, and nothing is returned'
   expect(/bad\.yaml:10: datasets\[0\]\.primaryKey\[0\]: no column "order_key" in shop\.orders/);
   expect(/bad\.yaml:12: datasets\[0\]\.relations\.customer\.dataset: no dataset "custmers"/);
   expect(/datasets\[1\]\.table: no table "shop\.missing"/);
-  expect(/datasets\[1\]\.name: dataset name "orders" is already used by datasets\[0\]/);
+  expect(/datasets\[1\]\.name: query field "orders" is already used by datasets\[0\]/);
+});
+
+test('reserved names, field collisions and unjoinable keys are refused', () => {
+  const result = loadConfig(write('names.yaml', `${header}datasets:
+  - { name: catalog, type: String, table: shop.orders }
+  - { name: orders, type: Order, table: shop.orders, relations: { self: { dataset: ordersAggregateSource, kind: one, on: { order_id: meta } } } }
+  - { name: ordersAggregateSource, type: Source, table: shop.orders }
+  - { name: ordersAggregate, type: Agg, table: shop.orders, relations: { bad: { dataset: orders, kind: one, on: { total: order_id } } } }
+`));
+  const lines = result.issues.map(formatIssue).join('\n');
+  assert.match(lines, /datasets\[0\]\.name: "catalog" is a built-in query field/);
+  assert.match(lines, /datasets\[0\]\.type: "String" is a built-in type name/);
+  assert.match(lines, /datasets\[3\]\.name: query field "ordersAggregate" is already used by datasets\[1\]/);
+  assert.match(lines, /datasets\[1\]\.relations\.self\.on: cannot join order_id \(bigint\) to ordersAggregateSource\.meta \(struct<source:string>\)/);
+  assert.match(lines, /datasets\[3\]\.relations\.bad\.on: cannot join total \(decimal\(12,2\)\) to orders\.order_id \(bigint\)/);
 });
 
 test('schema violations name the key, including typos of known keys', () => {
