@@ -4,6 +4,9 @@ import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } fr
 import { curateDatasets } from '../catalog/curation';
 import { formatZodPath, parseGlueTables } from '../catalog/glue';
 import type { Catalog, GlueTable, Issue, Staged } from '../catalog/types';
+import { expandGrants } from '../policy/grants';
+import { loadLakeFormationFiles } from '../policy/import-files';
+import type { LakeFormationSnapshot } from '../policy/lf-types';
 import { configSchema, type ConfigFile } from './schema';
 
 export interface LoadedConfig {
@@ -11,6 +14,8 @@ export interface LoadedConfig {
   readonly dir: string;
   readonly config: ConfigFile;
   readonly catalog: Catalog;
+  /** Lake Formation permissions read from exported files; null in live mode or when not configured. */
+  readonly lakeFormation: LakeFormationSnapshot | null;
 }
 
 /**
@@ -52,11 +57,25 @@ export function loadConfig(file: string): Staged<LoadedConfig | null> {
     file: absolute,
     line: lineOf(document, lineCounter, parsePath(issue.path)),
   }));
-  const issues = [...tables.issues, ...curationIssues];
+  const lakeFormation = loadLakeFormation(config, dir, tables.value);
+  const issues = [...tables.issues, ...curationIssues, ...lakeFormation.issues];
   return {
-    value: issues.length === 0 ? { file: absolute, dir, config, catalog: { tables: tables.value, datasets: curated.value } } : null,
+    value: issues.length === 0
+      ? { file: absolute, dir, config, catalog: { tables: tables.value, datasets: curated.value }, lakeFormation: lakeFormation.value }
+      : null,
     issues,
   };
+}
+
+/** Exported Lake Formation permissions, checked now: a row filter outside the grammar stops start-up. */
+function loadLakeFormation(config: ConfigFile, dir: string, tables: readonly GlueTable[]): Staged<LakeFormationSnapshot | null> {
+  const files = config.lakeFormation?.files;
+  if (!config.lakeFormation || !files) return { value: null, issues: [] };
+  const loaded = loadLakeFormationFiles(files, dir);
+  if (!loaded.value) return loaded;
+  const filtersFile = path.resolve(dir, files.dataCellsFilters ?? files.permissions);
+  const grants = expandGrants(loaded.value, tables, config.lakeFormation.catalogId);
+  return { value: loaded.value, issues: [...loaded.issues, ...grants.issues.map((issue) => ({ ...issue, file: issue.file ?? filtersFile }))] };
 }
 
 function loadGlueFiles(files: readonly string[], dir: string): Staged<GlueTable[]> {

@@ -79,6 +79,34 @@ const limits = z
   .strict()
   .refine((value) => value.defaultLimit <= value.maxLimit, { message: 'defaultLimit must not exceed maxLimit', path: ['defaultLimit'] });
 
+const lakeFormation = z
+  .object({
+    /** The AWS account id of the Data Catalog; exports without a CatalogId are taken to be in it. */
+    catalogId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+    /** Exported `aws lakeformation ...` outputs, relative to this file. */
+    files: z
+      .object({
+        permissions: z.string(),
+        dataCellsFilters: z.string().optional(),
+        lfTags: z.string().optional(),
+        /** One `get-resource-lf-tags` output per table. */
+        resourceTags: z.array(z.object({ table: tableName, file: z.string() }).strict()).default([]),
+      })
+      .strict()
+      .optional(),
+    /** Read permissions from the Lake Formation API instead of files. */
+    live: z
+      .object({
+        region: z.string(),
+        endpoint: z.string().url().optional(),
+        refreshSeconds: z.number().int().min(10).default(300),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((value) => Boolean(value.files) !== Boolean(value.live), { message: 'set exactly one of files or live' });
+
 export const configSchema = z
   .object({
     catalog: z
@@ -89,6 +117,7 @@ export const configSchema = z
     engines: z.object({ local: localEngine }).strict(),
     limits: limits.default({}),
     auth: auth.default({}),
+    lakeFormation: lakeFormation.optional(),
     datasets: z.array(dataset).min(1),
   })
   .strict();
@@ -98,3 +127,4 @@ export type DatasetConfig = ConfigFile['datasets'][number];
 export type AuthConfig = ConfigFile['auth'];
 export type LimitsConfig = ConfigFile['limits'];
 export type LocalEngineConfig = ConfigFile['engines']['local'];
+export type LakeFormationConfig = NonNullable<ConfigFile['lakeFormation']>;

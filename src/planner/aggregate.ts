@@ -69,7 +69,7 @@ export function planAggregate(dataset: Dataset, args: AggregateArgs, nodes: read
   if (groupBy.length === 0 && measures.size === 0) addMeasure('count', null);
   const query: AggregateQuery = {
     kind: 'aggregate',
-    from: dataset.table,
+    from: { kind: 'table', table: dataset.table },
     where: buildFilter(args.where, dataset),
     groupBy,
     measures: [...measures.values()],

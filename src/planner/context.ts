@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { Catalog } from '../catalog/types';
 import type { Engine, Row } from '../datasources/types';
+import type { TableView } from '../query/types';
 
 export interface Limits {
   readonly defaultLimit: number;
@@ -21,16 +22,28 @@ export interface QueryRecord {
 }
 
 export interface QueryLogger {
-  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Who is asking, as the audit log names them. */
+export interface Caller {
+  readonly subject: string;
+  readonly principals: readonly string[];
 }
 
 /** What the planner needs of a request. The server builds one per request. */
 export interface PlannerContext {
   readonly catalog: Catalog;
+  readonly caller: Caller;
+  /** The caller's view of each dataset it may read (the policy stage's output). */
+  readonly views: ReadonlyMap<string, TableView>;
+  /** Names of the grants behind each view, for the audit log. */
+  readonly grantSources: ReadonlyMap<string, readonly string[]>;
   readonly engines: ReadonlyMap<string, Engine>;
   readonly limits: Limits;
   readonly signal: AbortSignal;
-  readonly logger: QueryLogger;
+  /** Receives one audit line per engine query. */
+  readonly audit: QueryLogger;
   readonly queries: QueryRecord[];
   /** Relation loaders for this request only, keyed by relation, arguments and selection. */
   readonly loaders: Map<string, DataLoader<string, readonly Row[]>>;

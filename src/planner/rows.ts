@@ -33,7 +33,7 @@ export function planRows(dataset: Dataset, args: RowArgs, selected: ReadonlyMap<
   const where = and([buildFilter(args.where, dataset), constraints.keyFilter].filter((part): part is Expr => Boolean(part)));
   return {
     kind: 'rows',
-    from: dataset.table,
+    from: { kind: 'table', table: dataset.table },
     select: selectColumns(dataset, selected, constraints.keyColumn),
     where: where.kind === 'constant' && where.value ? null : where,
     orderBy: orderTerms(dataset, args.orderBy ?? []),

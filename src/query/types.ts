@@ -61,6 +61,33 @@ export interface TableRef {
   readonly table: string;
 }
 
+/** A column a caller may read only where `visibleWhen` holds; elsewhere its cells read null. */
+export interface ColumnMask {
+  readonly column: string;
+  readonly visibleWhen: Expr;
+}
+
+/**
+ * A table as one caller may see it (the policy's output): the authorised columns, the rows
+ * any grant reaches (null: all rows) and per-column cell masks. Everything a query does —
+ * filter, order, group, join — happens on top of this view, on the masked values.
+ */
+export interface TableView {
+  readonly kind: 'view';
+  readonly table: TableRef;
+  readonly columns: readonly string[];
+  readonly rowFilter: Expr | null;
+  readonly masks: readonly ColumnMask[];
+}
+
+/** A plain catalog table: what the planner writes, before the policy stage puts a view there. */
+export interface TableSource {
+  readonly kind: 'table';
+  readonly table: TableRef;
+}
+
+export type Source = TableSource | TableView;
+
 /** One output column of a row query; `alias` is the key the row carries it under. */
 export interface SelectColumn {
   readonly alias: string;
@@ -81,7 +108,7 @@ export interface PerKeyLimit {
 
 export interface RowQuery {
   readonly kind: 'rows';
-  readonly from: TableRef;
+  readonly from: Source;
   readonly select: readonly SelectColumn[];
   readonly where: Expr | null;
   readonly orderBy: readonly OrderTerm<ColumnPath>[];
@@ -113,7 +140,7 @@ export interface AliasRef {
 
 export interface AggregateQuery {
   readonly kind: 'aggregate';
-  readonly from: TableRef;
+  readonly from: Source;
   readonly where: Expr | null;
   readonly groupBy: readonly GroupKey[];
   readonly measures: readonly Measure[];

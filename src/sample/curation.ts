@@ -1,3 +1,5 @@
+import { LF_FILES, lfResourceTagFiles } from './lakeformation';
+import { EU_ANALYSTS_GROUP, LF_CATALOG_ID, SAMPLE_LF_ROLES } from './lakeformation-roles';
 import { CLOUDTRAIL, CUSTOMERS, EMPLOYEES, EVENTS, SAMPLE_BUCKET, SAMPLE_DATABASES, TRANSACTIONS, type SampleTable } from './tables';
 
 /**
@@ -83,6 +85,36 @@ export function glueFileName(database: string): string {
   return `glue/${database}.json`;
 }
 
+/** One comment line per sample role: who it is and the Lake Formation rule it exercises. */
+function roleComments(): string {
+  const label = (devRole: string | null): string => devRole ?? '(all callers)';
+  const lines = [
+    ...SAMPLE_LF_ROLES.map((role) => [label(role.devRole), role.summary] as const),
+    ['guest', 'authenticated but mapped to no principal: discovery only, no data'] as const,
+  ];
+  const width = Math.max(...lines.map(([name]) => name.length));
+  return lines.map(([name, summary]) => `#   ${name.padEnd(width)}  ${summary}`).join('\n');
+}
+
+function lakeFormationYaml(): string {
+  return `# Lake Formation permissions, as the AWS CLI exports them from the account's Data Catalog:
+#   aws lakeformation list-permissions --catalog-id ${LF_CATALOG_ID} > ${LF_FILES.permissions}
+#   aws lakeformation list-data-cells-filter > ${LF_FILES.dataCellsFilters}
+#   aws lakeformation list-lf-tags --catalog-id ${LF_CATALOG_ID} > ${LF_FILES.lfTags}
+#   aws lakeformation get-resource-lf-tags --resource '{"Table":{"DatabaseName":"sales","Name":"customers"}}' \\
+#     > lakeformation/tags/sales.customers.json   (one file per table)
+# What each sample role reads (sign a token for one with \`npm run token -- --role NAME\`):
+${roleComments()}
+lakeFormation:
+  catalogId: ${quote(LF_CATALOG_ID)}
+  files:
+    permissions: ${LF_FILES.permissions}
+    dataCellsFilters: ${LF_FILES.dataCellsFilters}
+    lfTags: ${LF_FILES.lfTags}
+    resourceTags:
+${lfResourceTagFiles().map((entry) => `      - { table: ${entry.table}, file: ${entry.file} }`).join('\n')}`;
+}
+
 export function curationYaml(): string {
   return `# Lakegate curation file for the generated sample lake.
 # Relative paths are resolved against this file's folder.
@@ -114,6 +146,7 @@ auth:
   algorithms: [HS256]
   hs256SecretEnv: LAKEGATE_JWT_SECRET   # the HS256 secret is read from this variable
   principals:   # claim -> Lake Formation principal identifiers
+    - { claim: role, equals: engineer, principals: ["arn:aws:iam::111122223333:role/DataEngineer"] }
     - { claim: role, equals: analyst, principals: ["arn:aws:iam::111122223333:role/Analyst"] }
     - { claim: role, equals: japan_sales, principals: ["arn:aws:iam::111122223333:role/JapanSales"] }
     - { claim: role, equals: hr, principals: ["arn:aws:iam::111122223333:role/HR"] }
@@ -122,11 +155,16 @@ auth:
     # {value} stands for the claim's value (here: an Identity Center group id)
     - { claim: groups, principals: ["arn:aws:identitystore:::group/{value}"] }
   devRoles:     # claims \`npm run token -- --role NAME\` signs (local mode only)
+    engineer: { role: engineer }
     analyst: { role: analyst }
     japan_sales: { role: japan_sales }
     hr: { role: hr, org: engineering }
     marketing: { role: marketing }
     auditor: { role: auditor }
+    eu_analyst: { groups: [${quote(EU_ANALYSTS_GROUP)}] }   # an Identity Center group, through the groups rule
+    guest: { role: guest }        # authenticated, mapped to no principal: discovery only
+
+${lakeFormationYaml()}
 
 # What the API exposes: each dataset is a Glue table under a GraphQL name and type. Column
 # documentation comes from the Glue column comments.

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { curationYaml, glueFileName } from './curation';
 import { glueGetTablesJson } from './glue';
+import { writeLakeFormationExports } from './lakeformation';
 import { SAMPLE_DATABASES, SAMPLE_TABLES } from './tables';
 import { EMPLOYEE_COUNT } from './vocabulary';
 import { writeSampleData, type SampleSizes } from './write';
@@ -68,6 +69,7 @@ async function writeCatalog(root: string): Promise<void> {
     const document = glueGetTablesJson(database, SAMPLE_TABLES);
     await writeFile(path.join(root, glueFileName(database)), `${JSON.stringify(document, null, 4)}\n`);
   }
+  await writeLakeFormationExports(root);
   await writeFile(path.join(root, 'lakegate.yaml'), curationYaml());
 }
 

@@ -3,18 +3,21 @@ import http from 'node:http';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { resolveHs256Secret } from '../auth/secret';
 import { createTokenVerifier } from '../auth/verifier';
+import type { Catalog } from '../catalog/types';
 import type { LoadedConfig } from '../config/load';
 import { createLocalEngine } from '../datasources/local/engine';
 import type { Engine } from '../datasources/types';
 import type { Principal } from '../auth/types';
+import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { buildLakeSchema } from '../schema/build';
+import { startPolicy } from './policy';
 import { requireBearerToken } from './auth-middleware';
 import type { RequestContext } from './context';
 import { createErrorFormatter, errorBody } from './errors';
@@ -27,6 +30,8 @@ export interface LakegateOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Wraps the engine (caching, metrics, or a test's instrumentation) without forking it. */
   readonly decorateEngine?: (engine: Engine) => Engine;
+  /** For live Lake Formation mode; built from the configuration when absent. */
+  readonly lakeFormationClient?: LakeFormationClient;
 }
 
 export interface Lakegate {
@@ -62,28 +67,15 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   });
   const engine = options.decorateEngine ? options.decorateEngine(baseEngine) : baseEngine;
   const engines = new Map([[engine.name, engine]]);
-  const schema = await buildLakeSchema(catalog);
+  const policy = await startPolicy(loaded, logger, options.lakeFormationClient);
   const verifier = createTokenVerifier(config.auth, {
     hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
   });
+  const audit = logger.child({ audit: true });
 
+  const servers = new SchemaServers(logger, config.limits.maxDepth);
   const app = express();
   const httpServer = http.createServer(app);
-  const apollo = new ApolloServer<RequestContext>({
-    schema,
-    includeStacktraceInErrorResponses: false,
-    stopOnTerminationSignals: false,
-    formatError: createErrorFormatter(logger),
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
-      ApolloServerPluginLandingPageDisabled(),
-      depthLimitPlugin(config.limits.maxDepth),
-      queryStatsPlugin(),
-      requestLogPlugin(logger),
-    ],
-  });
-  await apollo.start();
-
   let ready = true;
   app.disable('x-powered-by');
   app.use(pinoHttp({
@@ -103,31 +95,34 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     void check.then((healthy) => res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: { [engine.name]: healthy } }));
   });
   app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst' }));
-  app.use(
-    '/graphql',
-    requireBearerToken(verifier),
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const controller = new AbortController();
-        // A client that goes away cancels its engine queries.
-        res.on('close', () => {
-          if (!res.writableFinished) controller.abort();
-        });
-        return {
-          requestId: String(req.id ?? randomUUID()),
-          principal: res.locals['principal'] as Principal,
-          catalog,
-          engines,
-          limits: config.limits,
-          signal: controller.signal,
-          logger,
-          queries: [],
-          loaders: new Map(),
-        };
-      },
-    }),
-  );
+  app.use('/graphql', requireBearerToken(verifier), express.json({ limit: '1mb' }), (req, res, next) => {
+    const principal = res.locals['principal'] as Principal;
+    const entitlement = policy.store.entitlementFor(principal.principals);
+    const context = (): RequestContext => {
+      const controller = new AbortController();
+      // A client that goes away cancels its engine queries.
+      res.on('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
+      return {
+        requestId: String(req.id ?? randomUUID()),
+        principal,
+        caller: { subject: principal.subject, principals: principal.principals },
+        catalog: entitlement.catalog,
+        describeOnly: entitlement.describeOnly,
+        views: entitlement.views,
+        grantSources: entitlement.sources,
+        engines,
+        limits: config.limits,
+        signal: controller.signal,
+        audit,
+        queries: [],
+        loaders: new Map(),
+      };
+    };
+    res.locals['context'] = context;
+    servers.handlerFor(entitlement.key, entitlement.catalog).then((handler) => handler(req, res, next), next);
+  });
   app.use(malformedBodyHandler);
   app.use(unexpectedErrorHandler(logger));
 
@@ -144,10 +139,81 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     }),
     stop: async () => {
       ready = false;
-      await apollo.stop();
+      policy.stop();
+      await drain(httpServer);
+      await servers.stop();
       await engine.close();
     },
   };
+}
+
+/**
+ * One Apollo Server per distinct entitlement (same readable datasets and columns → same
+ * schema), built on first use and kept in a bounded cache. A caller's schema holds only what
+ * it may read, so introspection, validation and "did you mean" never reveal the rest.
+ */
+interface SchemaServer {
+  readonly apollo: ApolloServer<RequestContext>;
+  readonly handler: RequestHandler;
+}
+
+class SchemaServers {
+  private readonly cache = new LRUCache<string, Promise<SchemaServer>>({
+    max: 100,
+    // Only an evicted server is stopped here; stop() stops the rest itself.
+    dispose: (server, _key, reason) => {
+      if (reason === 'evict') void server.then(({ apollo }) => apollo.stop()).catch(() => undefined);
+    },
+  });
+
+  constructor(private readonly logger: Logger, private readonly maxDepth: number) {}
+
+  /** The request's context comes from `res.locals.context`, set by the route for this caller. */
+  async handlerFor(key: string, catalog: Catalog): Promise<RequestHandler> {
+    let server = this.cache.get(key);
+    if (!server) {
+      server = this.create(catalog);
+      this.cache.set(key, server);
+      server.catch(() => this.cache.delete(key));
+    }
+    return (await server).handler;
+  }
+
+  private async create(catalog: Catalog): Promise<SchemaServer> {
+    const apollo = new ApolloServer<RequestContext>({
+      schema: await buildLakeSchema(catalog),
+      includeStacktraceInErrorResponses: false,
+      stopOnTerminationSignals: false,
+      formatError: createErrorFormatter(this.logger),
+      plugins: [
+        ApolloServerPluginLandingPageDisabled(),
+        depthLimitPlugin(this.maxDepth),
+        queryStatsPlugin(),
+        requestLogPlugin(this.logger),
+      ],
+    });
+    await apollo.start();
+    const handler = expressMiddleware(apollo, { context: async ({ res }) => (res.locals['context'] as () => RequestContext)() });
+    return { apollo, handler };
+  }
+
+  async stop(): Promise<void> {
+    const servers = [...this.cache.values()];
+    this.cache.clear();
+    await Promise.allSettled(servers.map(async (server) => (await server).apollo.stop()));
+  }
+}
+
+/** Stops accepting connections and waits for in-flight requests, closing stragglers after a grace period. */
+async function drain(server: http.Server, graceMs = 10_000): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const idle = setInterval(() => server.closeIdleConnections(), 100);
+  const force = setTimeout(() => server.closeAllConnections(), graceMs);
+  await closed;
+  clearInterval(idle);
+  clearTimeout(force);
 }
 
 /** A body express cannot parse is the client's mistake: 400 with a code, never a stack trace. */

@@ -1,9 +1,10 @@
 import type {
-  AggregateQuery, ColumnPath, Expr, ExprKind, ExprOf, Literal, LogicalQuery, Measure, OrderTerm, RowQuery,
+  AggregateQuery, ColumnPath, Expr, ExprKind, ExprOf, Literal, LogicalQuery, Measure, OrderTerm, RowQuery, Source,
 } from '../query/types';
 import type { BoundParam, CompiledQuery, Dialect } from './types';
 
 const SOURCE_ALIAS = 't';
+const VIEW_INNER_ALIAS = 'v';
 const ROW_NUMBER_ALIAS = '__lakegate_rn';
 
 const COMPARE_SQL = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
@@ -20,10 +21,14 @@ export function compileQuery(query: LogicalQuery, dialect: Dialect): CompiledQue
 }
 
 class SqlBuilder {
-  readonly params: BoundParam[] = [];
   private readonly exprHandlers: { [K in ExprKind]: (expr: ExprOf<K>) => string };
 
-  constructor(private readonly dialect: Dialect) {
+  /** `params` is shared with nested builders so placeholders stay in text order. */
+  constructor(
+    private readonly dialect: Dialect,
+    readonly params: BoundParam[] = [],
+    private readonly alias: string = SOURCE_ALIAS,
+  ) {
     this.exprHandlers = {
       and: (expr) => `(${expr.args.map((arg) => this.expr(arg)).join(' AND ')})`,
       or: (expr) => `(${expr.args.map((arg) => this.expr(arg)).join(' OR ')})`,
@@ -39,7 +44,7 @@ class SqlBuilder {
 
   rowQuery(query: RowQuery): string {
     const select = query.select.map((item) => `${this.column(item.column)} AS ${this.quote(item.alias)}`);
-    const from = `${this.dialect.tableName(query.from)} AS ${this.quote(SOURCE_ALIAS)}`;
+    const from = this.source(query.from);
     const where = query.where ? ` WHERE ${this.expr(query.where)}` : '';
     const order = this.orderBy(query.orderBy.map((term) => ({ ...term, target: this.column(term.target) })));
     if (!query.perKeyLimit) {
@@ -63,11 +68,28 @@ class SqlBuilder {
       ...keys.map((key) => `${key.sql} AS ${this.quote(key.alias)}`),
       ...query.measures.map((measure) => `${this.measure(measure)} AS ${this.quote(measure.alias)}`),
     ];
-    const from = `${this.dialect.tableName(query.from)} AS ${this.quote(SOURCE_ALIAS)}`;
+    const from = this.source(query.from);
     const where = query.where ? ` WHERE ${this.expr(query.where)}` : '';
     const groupBy = keys.length > 0 ? ` GROUP BY ${keys.map((key) => key.sql).join(', ')}` : '';
     const order = this.orderBy(query.orderBy.map((term) => ({ ...term, target: this.quote(term.target.alias) })));
     return `SELECT ${select.join(', ')} FROM ${from}${where}${groupBy}${order}${this.page(query.limit, query.offset)}`;
+  }
+
+  /**
+   * The FROM item, always aliased `t`. A policy view becomes a subquery that filters rows and
+   * masks cells first, so every later clause only ever sees what the caller may see.
+   */
+  private source(source: Source): string {
+    if (source.kind === 'table') return `${this.dialect.tableName(source.table)} AS ${this.quote(SOURCE_ALIAS)}`;
+    const inner = new SqlBuilder(this.dialect, this.params, VIEW_INNER_ALIAS);
+    const masks = new Map(source.masks.map((mask) => [mask.column, mask.visibleWhen]));
+    const columns = source.columns.map((name) => {
+      const value = inner.column({ kind: 'column', path: [name] });
+      const mask = masks.get(name);
+      return `${mask ? `CASE WHEN ${inner.expr(mask)} THEN ${value} END` : value} AS ${this.quote(name)}`;
+    });
+    const where = source.rowFilter ? ` WHERE ${inner.expr(source.rowFilter)}` : '';
+    return `(SELECT ${columns.join(', ')} FROM ${this.dialect.tableName(source.table)} AS ${this.quote(VIEW_INNER_ALIAS)}${where}) AS ${this.quote(SOURCE_ALIAS)}`;
   }
 
   private measure(measure: Measure): string {
@@ -101,10 +123,10 @@ class SqlBuilder {
     return handler(expr);
   }
 
-  private column(column: ColumnPath): string {
+  column(column: ColumnPath): string {
     const [head, ...fields] = column.path;
     if (head === undefined) throw new Error('empty column path');
-    const base = `${this.quote(SOURCE_ALIAS)}.${this.quote(head)}`;
+    const base = `${this.quote(this.alias)}.${this.quote(head)}`;
     return fields.reduce((sql, field) => this.dialect.structField(sql, field), base);
   }
 

@@ -24,7 +24,7 @@ test('logs: one line per HTTP and GraphQL request, and never a bearer token', as
     const graphqlLine = lines.find((line) => line['msg'] === 'graphql request');
     assert.deepEqual(
       { subject: graphqlLine?.['subject'], operationName: graphqlLine?.['operationName'], engineQueries: graphqlLine?.['engineQueries'] },
-      { subject: 'dev-analyst', operationName: 'Top', engineQueries: 1 },
+      { subject: 'dev-engineer', operationName: 'Top', engineQueries: 1 },
     );
     const httpLine = lines.find((line) => line['msg'] === 'request completed');
     assert.deepEqual((httpLine?.['res'] as { statusCode: number }).statusCode, 200);

@@ -39,13 +39,13 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     env,
     ...(options.decorateEngine ? { decorateEngine: options.decorateEngine } : {}),
   });
-  const token = (role = 'analyst'): string => signDevToken(config.auth, TEST_SECRET, role);
+  const token = (role = 'engineer'): string => signDevToken(config.auth, TEST_SECRET, role);
   return {
     lake,
     lakegate,
     loaded: loaded.value,
     token,
-    graphql: (query, variables = {}, role = 'analyst') =>
+    graphql: (query, variables = {}, role = 'engineer') =>
       request(lakegate.app).post('/graphql').set('Authorization', `Bearer ${token(role)}`).send({ query, variables }),
     close: async () => {
       await lakegate.stop();

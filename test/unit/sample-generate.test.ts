@@ -209,7 +209,7 @@ describe('sample lake catalog', () => {
         }
       }
     }
-    assert.deepEqual(Object.keys(config.auth.devRoles).sort(), ['analyst', 'auditor', 'hr', 'japan_sales', 'marketing']);
+    assert.deepEqual(Object.keys(config.auth.devRoles).sort(), ['analyst', 'auditor', 'engineer', 'eu_analyst', 'guest', 'hr', 'japan_sales', 'marketing']);
   });
 });
 

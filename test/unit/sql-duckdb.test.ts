@@ -5,7 +5,8 @@ import type { AggregateQuery, RowQuery } from '../../src/query/types';
 import { compileQuery } from '../../src/sql/compiler';
 import { duckdbDialect } from '../../src/sql/duckdb';
 
-const from = { database: 'sales', table: 'transactions' };
+const table = { database: 'sales', table: 'transactions' };
+const from = { kind: 'table', table } as const;
 const str = (value: string) => ({ value, type: { kind: 'string' } as const });
 
 function rows(partial: Partial<RowQuery>): RowQuery {
@@ -76,4 +77,20 @@ test('an aggregate groups by keys and time buckets and orders by measures', () =
   };
   assert.equal(compileQuery(query, duckdbDialect).sql,
     'SELECT "t"."channel" AS "k0", date_trunc(\'day\', "t"."ts") AS "k1", count(*) AS "m0", count(DISTINCT "t"."customer_id") AS "m1", sum("t"."amount") AS "m2" FROM "sales"."transactions" AS "t" GROUP BY "t"."channel", date_trunc(\'day\', "t"."ts") ORDER BY "m2" DESC NULLS LAST LIMIT CAST(? AS BIGINT)');
+});
+
+test('a policy view filters rows and masks cells before the caller\'s own clauses, parameters in text order', () => {
+  const compiled = compileQuery(rows({
+    from: {
+      kind: 'view',
+      table,
+      columns: ['amount', 'currency'],
+      rowFilter: compare('eq', column('currency'), str('JPY')),
+      masks: [{ column: 'amount', visibleWhen: compare('eq', column('status'), str('completed')) }],
+    },
+    where: compare('gt', column('amount'), { value: '10', type: { kind: 'decimal', precision: 2, scale: 0 } }),
+  }), duckdbDialect);
+  assert.equal(compiled.sql,
+    'SELECT "t"."amount" AS "amount" FROM (SELECT CASE WHEN "v"."status" = ? THEN "v"."amount" END AS "amount", "v"."currency" AS "currency" FROM "sales"."transactions" AS "v" WHERE "v"."currency" = ?) AS "t" WHERE "t"."amount" > CAST(? AS DECIMAL(2,0)) LIMIT CAST(? AS BIGINT)');
+  assert.deepEqual(compiled.params.map((param) => param.value), ['completed', 'JPY', '10', 10]);
 });

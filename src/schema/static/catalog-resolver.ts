@@ -5,14 +5,19 @@ import { scalarFor } from '../generated/shared';
 import { CatalogInfo, type DatasetInfo } from './catalog-types';
 
 export interface CatalogContext {
+  /** What the caller may read. */
   readonly catalog: Catalog;
+  /** Datasets the caller may know exist (Lake Formation DESCRIBE) but not read. */
+  readonly describeOnly: readonly Dataset[];
 }
 
 @Resolver()
 export class CatalogResolver {
   @Query(() => CatalogInfo, { description: 'Discovery: the datasets (and KPIs) this caller may query, with their columns.' })
   catalog(@Ctx() context: CatalogContext): CatalogInfo {
-    return { datasets: context.catalog.datasets.map(describeDataset), kpis: [] };
+    const readable = context.catalog.datasets.map(describeDataset);
+    const listed = context.describeOnly.map((dataset) => ({ ...describeDataset(dataset), readable: false, columns: [], relations: [] }));
+    return { datasets: [...readable, ...listed], kpis: [] };
   }
 }
 
@@ -32,6 +37,7 @@ function describeDataset(dataset: Dataset): DatasetInfo {
     })),
     relations: dataset.relations.map((rel) => ({ name: rel.field, dataset: rel.target, kind: rel.kind })),
     engines: [...dataset.engines],
+    readable: true,
   };
 }
 

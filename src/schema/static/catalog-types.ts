@@ -55,6 +55,9 @@ export class DatasetInfo {
 
   @Field(() => [String], { description: 'Engines that can serve it.' })
   engines!: string[];
+
+  @Field({ description: 'false when you may only know the dataset exists (Lake Formation DESCRIBE): it has no query field and no columns for you.' })
+  readable!: boolean;
 }
 
 @ObjectType({ description: 'A curated KPI.' })
