@@ -104,6 +104,7 @@ async function serve(loaded: LoadedConfig): Promise<number> {
     };
     process.once('SIGTERM', () => shutdown('SIGTERM'));
     process.once('SIGINT', () => shutdown('SIGINT'));
+    process.on('SIGHUP', () => void lakegate.reloadPermissions());
   });
 }
 

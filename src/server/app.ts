@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { resolveHs256Secret } from '../auth/secret';
 import { createTokenVerifier } from '../auth/verifier';
-import type { Catalog } from '../catalog/types';
+import type { Catalog, Issue } from '../catalog/types';
 import type { LoadedConfig } from '../config/load';
 import { createLocalEngine } from '../datasources/local/engine';
 import type { Engine } from '../datasources/types';
@@ -39,6 +39,8 @@ export interface Lakegate {
   readonly httpServer: http.Server;
   readonly engine: Engine;
   listen(port: number, host: string): Promise<string>;
+  /** Re-reads Lake Formation permissions now (also on SIGHUP); returns the issues that kept a change out. */
+  reloadPermissions(): Promise<readonly Issue[]>;
   /** Stops taking requests, lets in-flight ones finish, then closes the engine. */
   stop(): Promise<void>;
 }
@@ -137,6 +139,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
         resolve(typeof address === 'object' && address ? `http://${host.includes(':') ? `[${host}]` : host}:${address.port}` : String(address));
       });
     }),
+    reloadPermissions: () => policy.reload(),
     stop: async () => {
       ready = false;
       policy.stop();

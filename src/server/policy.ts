@@ -1,11 +1,16 @@
 import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load';
+import type { Issue } from '../catalog/types';
+import { loadLakeFormationFiles } from '../policy/import-files';
 import { createLiveLakeFormationSource } from '../policy/import-live';
+import type { LakeFormationSnapshot } from '../policy/lf-types';
 import { createPolicyStore, type PolicyStore } from '../policy/store';
 
 export interface RunningPolicy {
   readonly store: PolicyStore;
+  /** Re-reads the permissions now (the files, or the live API); the issues that kept a change out. */
+  reload(): Promise<readonly Issue[]>;
   stop(): void;
 }
 
@@ -17,27 +22,42 @@ export async function startPolicy(loaded: LoadedConfig, logger: Logger, client?:
   const settings = loaded.config.lakeFormation;
   if (!settings) {
     logger.warn('lakeFormation is not configured: every authenticated caller may read every dataset');
-    return { store: createPolicyStore(loaded.catalog, null), stop: () => undefined };
+    return { store: createPolicyStore(loaded.catalog, null), reload: async () => [], stop: () => undefined };
   }
   const store = createPolicyStore(loaded.catalog, settings.catalogId);
-  if (!settings.live) {
+  const files = settings.files;
+  if (files) {
     store.update(loaded.lakeFormation!);
-    return { store, stop: () => undefined };
+    const reload = async (): Promise<readonly Issue[]> => {
+      const read = loadLakeFormationFiles(files, loaded.dir);
+      const issues = read.value ? store.update(read.value) : read.issues;
+      if (issues.length > 0) logger.warn({ issues }, 'Lake Formation files do not load; keeping the last good copy');
+      else logger.info('Lake Formation permissions reloaded from files');
+      return issues;
+    };
+    return { store, reload, stop: () => undefined };
   }
+  const live = settings.live!;
   const source = createLiveLakeFormationSource({
-    client: client ?? new LakeFormationClient({ region: settings.live.region, ...(settings.live.endpoint ? { endpoint: settings.live.endpoint } : {}) }),
+    client: client ?? new LakeFormationClient({ region: live.region, ...(live.endpoint ? { endpoint: live.endpoint } : {}) }),
     catalogId: settings.catalogId,
     tables: loaded.catalog.tables.map((table) => ({ database: table.database, table: table.name })),
-    refreshSeconds: settings.live.refreshSeconds,
+    refreshSeconds: live.refreshSeconds,
     logger,
   });
-  const adopt = (snapshot: Parameters<PolicyStore['update']>[0]): void => {
-    const issues = store.update(snapshot);
-    if (issues.length > 0) logger.warn({ issues }, 'Lake Formation permissions changed but do not compile; keeping the last good copy');
+  let lastIssues: readonly Issue[] = [];
+  const adopt = (snapshot: LakeFormationSnapshot): void => {
+    lastIssues = store.update(snapshot);
+    if (lastIssues.length > 0) logger.warn({ issues: lastIssues }, 'Lake Formation permissions changed but do not compile; keeping the last good copy');
     else logger.info('Lake Formation permissions updated');
   };
   const first = store.update(await source.start());
   if (first.length > 0) throw new Error(`Lake Formation permissions do not compile: ${first.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
   source.onChange(adopt);
-  return { store, stop: () => source.stop() };
+  const reload = async (): Promise<readonly Issue[]> => {
+    lastIssues = [];
+    await source.refreshNow();
+    return lastIssues;
+  };
+  return { store, reload, stop: () => source.stop() };
 }

@@ -28,6 +28,20 @@ test('logs: one line per HTTP and GraphQL request, and never a bearer token', as
     );
     const httpLine = lines.find((line) => line['msg'] === 'request completed');
     assert.deepEqual((httpLine?.['res'] as { statusCode: number }).statusCode, 200);
+
+    lines.length = 0;
+    const filtered = await app.graphql('{ transactions(where: { status: { eq: "completed" } }, limit: 3) { amount customer { name } } }', {}, 'japan_sales');
+    assert.equal(filtered.status, 200, JSON.stringify(filtered.body));
+    await new Promise((resolve) => setImmediate(resolve));
+    const audit = lines.filter((line) => line['audit'] === true && line['msg'] === 'engine query');
+    const queryIds = (filtered.body.extensions.lakegate.queries as { queryId: string }[]).map((q) => q.queryId);
+    assert.deepEqual(audit.map((line) => line['queryId']), queryIds, 'one audit line per engine query, with its id');
+    assert.deepEqual(audit.map((line) => [line['dataset'], line['columns'], line['filters'], line['engine']]), [
+      ['transactions', ['amount', 'customer_id', 'status', 'transaction_id'], ['jp_transactions'], 'local'],
+      ['customers', ['customer_id', 'name'], ['jp_customers'], 'local'],
+    ]);
+    assert.ok(audit.every((line) => line['subject'] === 'dev-japan_sales'));
+    assert.deepEqual(audit[0]!['principals'], ['arn:aws:iam::111122223333:role/JapanSales']);
   } finally {
     await app.close();
   }

@@ -85,6 +85,46 @@ describe('hr: cell masking from two grants', () => {
   });
 });
 
+describe('marketing: LF-Tag policies with database → table → column inheritance', () => {
+  test('reads sales and web tables without the columns tagged pii, nothing tagged confidential', async () => {
+    const names = await datasetNames('marketing');
+    assert.deepEqual(names.readable, ['customers', 'events', 'transactions']);
+    const type = await ask('marketing', '{ __type(name: "Customer") { fields { name } } }');
+    const fields = (type.data!['__type'] as { fields: { name: string }[] }).fields.map((field) => field.name).sort();
+    assert.deepEqual(fields, ['country', 'createdAt', 'customerId', 'segment', 'transactions']);
+    const { data } = await ask('marketing', '{ customersAggregate(groupBy: [COUNTRY]) { key { country } count } }');
+    const total = (data!['customersAggregate'] as { count: string }[]).reduce((sum, row) => sum + Number(row.count), 0);
+    assert.equal(total, customers.length);
+  });
+});
+
+describe('eu_analyst: two overlapping data cells filters', () => {
+  test('rows are the union; each cell is visible only where a filter covering its column holds', async () => {
+    const { data } = await ask('eu_analyst', '{ customers(limit: 10000) { customerId email segment createdAt country } }');
+    const rows = sortBy(data!['customers'] as Record<string, unknown>[], 'customerId');
+    const eu = (row: Record<string, unknown>): boolean => ['DE', 'FR', 'GB'].includes(String(row['country']));
+    const enterprise = (row: Record<string, unknown>): boolean => row['segment'] === 'enterprise';
+    const expected = sortBy(customers.filter((row) => eu(row) || enterprise(row)).map((row) => ({
+      customerId: String(row['customer_id']),
+      email: eu(row) ? row['email'] : null,
+      segment: enterprise(row) ? row['segment'] : null,
+      createdAt: enterprise(row) ? `${String(row['created_at']).replace(' ', 'T')}Z`.replace(/\.?0*Z$/, 'Z') : null,
+      country: row['country'],
+    })), 'customerId');
+    assert.ok(expected.some((row) => row.email === null) && expected.some((row) => row.segment === null));
+    assert.deepEqual(rows.map((row) => ({ ...row, createdAt: row['createdAt'] === null ? null : String(row['createdAt']).replace(/\.?0*Z$/, 'Z') })), expected);
+  });
+
+  test('grouping and counting see the masked values, not the raw ones', async () => {
+    const { data } = await ask('eu_analyst', '{ customersAggregate(groupBy: [SEGMENT]) { key { segment } count } }');
+    const groups = new Map((data!['customersAggregate'] as { key: { segment: string | null }; count: string }[]).map((row) => [row.key.segment, Number(row.count)]));
+    const visible = customers.filter((row) => ['DE', 'FR', 'GB'].includes(String(row['country'])) || row['segment'] === 'enterprise');
+    assert.deepEqual([...groups.keys()].sort(), ['enterprise', null].sort(), 'only enterprise or masked segments are visible');
+    assert.equal(groups.get('enterprise'), visible.filter((row) => row['segment'] === 'enterprise').length);
+    assert.equal(groups.get(null), visible.filter((row) => row['segment'] !== 'enterprise').length);
+  });
+});
+
 describe('auditor: DESCRIBE-only is listed, not readable', () => {
   test('employees is listed without columns and has no query field', async () => {
     const names = await datasetNames('auditor');

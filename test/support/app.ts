@@ -1,3 +1,4 @@
+import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import pino, { type Logger } from 'pino';
 import request from 'supertest';
 import { signDevToken } from '../../src/auth/dev-token';
@@ -24,6 +25,9 @@ export interface TestAppOptions {
   readonly limits?: Partial<LimitsConfig>;
   readonly logger?: Logger;
   readonly decorateEngine?: (engine: Engine) => Engine;
+  /** Adjusts the loaded configuration before the app starts (e.g. to switch to live Lake Formation). */
+  readonly configure?: (loaded: LoadedConfig) => LoadedConfig;
+  readonly lakeFormationClient?: LakeFormationClient;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -31,13 +35,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const result = loadConfig(lake.configFile);
   if (!result.value) throw new Error(result.issues.map(formatIssue).join('\n'));
   const { config } = result.value;
-  const loaded = { value: { ...result.value, config: { ...config, limits: { ...config.limits, ...options.limits } } } };
+  const patched = { ...result.value, config: { ...config, limits: { ...config.limits, ...options.limits } } };
+  const loaded = { value: options.configure ? options.configure(patched) : patched };
   const env = { LAKEGATE_JWT_SECRET: TEST_SECRET };
   const lakegate = await createLakegate({
     loaded: loaded.value,
     logger: options.logger ?? pino({ level: 'silent' }),
     env,
     ...(options.decorateEngine ? { decorateEngine: options.decorateEngine } : {}),
+    ...(options.lakeFormationClient ? { lakeFormationClient: options.lakeFormationClient } : {}),
   });
   const token = (role = 'engineer'): string => signDevToken(config.auth, TEST_SECRET, role);
   return {
