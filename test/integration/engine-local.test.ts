@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Dataset } from '../../src/catalog/types';
 import { planRows } from '../../src/planner/rows';
+import { applyPolicy } from '../../src/policy/rewrite';
+import { column, compare } from '../../src/query/expr';
+import type { TableView } from '../../src/query/types';
 import { compileQuery } from '../../src/sql/compiler';
 import { duckdbDialect } from '../../src/sql/duckdb';
 import { startTestApp, type TestApp } from '../support/app';
@@ -18,9 +21,9 @@ function dataset(name: string): Dataset {
 }
 
 /** Runs the planner's own SQL under EXPLAIN ANALYZE on the real engine and reads the file count. */
-async function filesRead(name: string, where: Record<string, unknown> | null): Promise<number> {
-  const query = planRows(dataset(name), { where, limit: 10 }, new Map([['amount', []]]), app.loaded.config.limits);
-  const compiled = compileQuery(query, duckdbDialect);
+async function filesRead(name: string, where: Record<string, unknown> | null, view?: TableView): Promise<number> {
+  const planned = planRows(dataset(name), { where, limit: 10 }, new Map([['amount', []]]), app.loaded.config.limits);
+  const compiled = compileQuery(view ? applyPolicy(planned, view) : planned, duckdbDialect);
   const result = await app.lakegate.engine.execute({ sql: `EXPLAIN ANALYZE ${compiled.sql}`, params: compiled.params });
   const plan = result.rows.map((row) => String(row['explain_value'])).join('\n');
   const match = /Total Files Read:\s*(\d+)/.exec(plan);
@@ -33,6 +36,17 @@ test('a filter on the partition column prunes files (Parquet)', async () => {
   assert.equal(await filesRead('transactions', { dt: { eq: '2024-02-01' } }), 1);
   assert.equal(await filesRead('transactions', { dt: { gte: '2024-03-25' } }), 7);
   assert.equal(await filesRead('transactions', { dt: { in: ['2024-01-01', '2024-01-31'] }, amount: { gt: 10 } }), 2);
+});
+
+test('pruning survives the policy view (row filter and cell masks under the caller\'s filter)', async () => {
+  const view: TableView = {
+    kind: 'view',
+    table: dataset('transactions').table,
+    columns: dataset('transactions').columns.map((col) => col.name),
+    rowFilter: compare('eq', column('currency'), { value: 'JPY', type: { kind: 'string' } }),
+    masks: [{ column: 'amount', visibleWhen: compare('eq', column('status'), { value: 'completed', type: { kind: 'string' } }) }],
+  };
+  assert.equal(await filesRead('transactions', { dt: { eq: '2024-02-01' } }, view), 1);
 });
 
 test('a filter on the partition column prunes files (JSON)', async () => {
