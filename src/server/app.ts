@@ -1,28 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
-import { LRUCache } from 'lru-cache';
+import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { resolveHs256Secret } from '../auth/secret';
 import { createTokenVerifier } from '../auth/verifier';
-import type { Catalog, Issue } from '../catalog/types';
+import type { Issue } from '../catalog/types';
 import type { LoadedConfig } from '../config/load';
 import { createLocalEngine } from '../datasources/local/engine';
 import type { Engine } from '../datasources/types';
 import type { Principal } from '../auth/types';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
-import { buildLakeSchema } from '../schema/build';
 import { startPolicy } from './policy';
 import { requireBearerToken } from './auth-middleware';
 import type { RequestContext } from './context';
-import { createErrorFormatter, errorBody } from './errors';
+import { drain } from './drain';
+import { errorBody } from './errors';
 import { createPlaygroundRouter } from './playground';
-import { depthLimitPlugin, queryStatsPlugin, requestLogPlugin } from './plugins';
+import { SchemaServers } from './schema-servers';
 
 export interface LakegateOptions {
   readonly loaded: LoadedConfig;
@@ -148,75 +144,6 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       await engine.close();
     },
   };
-}
-
-/**
- * One Apollo Server per distinct entitlement (same readable datasets and columns → same
- * schema), built on first use and kept in a bounded cache. A caller's schema holds only what
- * it may read, so introspection, validation and "did you mean" never reveal the rest.
- */
-interface SchemaServer {
-  readonly apollo: ApolloServer<RequestContext>;
-  readonly handler: RequestHandler;
-}
-
-class SchemaServers {
-  private readonly cache = new LRUCache<string, Promise<SchemaServer>>({
-    max: 100,
-    // Only an evicted server is stopped here; stop() stops the rest itself.
-    dispose: (server, _key, reason) => {
-      if (reason === 'evict') void server.then(({ apollo }) => apollo.stop()).catch(() => undefined);
-    },
-  });
-
-  constructor(private readonly logger: Logger, private readonly maxDepth: number) {}
-
-  /** The request's context comes from `res.locals.context`, set by the route for this caller. */
-  async handlerFor(key: string, catalog: Catalog): Promise<RequestHandler> {
-    let server = this.cache.get(key);
-    if (!server) {
-      server = this.create(catalog);
-      this.cache.set(key, server);
-      server.catch(() => this.cache.delete(key));
-    }
-    return (await server).handler;
-  }
-
-  private async create(catalog: Catalog): Promise<SchemaServer> {
-    const apollo = new ApolloServer<RequestContext>({
-      schema: await buildLakeSchema(catalog),
-      includeStacktraceInErrorResponses: false,
-      stopOnTerminationSignals: false,
-      formatError: createErrorFormatter(this.logger),
-      plugins: [
-        ApolloServerPluginLandingPageDisabled(),
-        depthLimitPlugin(this.maxDepth),
-        queryStatsPlugin(),
-        requestLogPlugin(this.logger),
-      ],
-    });
-    await apollo.start();
-    const handler = expressMiddleware(apollo, { context: async ({ res }) => (res.locals['context'] as () => RequestContext)() });
-    return { apollo, handler };
-  }
-
-  async stop(): Promise<void> {
-    const servers = [...this.cache.values()];
-    this.cache.clear();
-    await Promise.allSettled(servers.map(async (server) => (await server).apollo.stop()));
-  }
-}
-
-/** Stops accepting connections and waits for in-flight requests, closing stragglers after a grace period. */
-async function drain(server: http.Server, graceMs = 10_000): Promise<void> {
-  if (!server.listening) return;
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const idle = setInterval(() => server.closeIdleConnections(), 100);
-  const force = setTimeout(() => server.closeAllConnections(), graceMs);
-  await closed;
-  clearInterval(idle);
-  clearTimeout(force);
 }
 
 /** A body express cannot parse is the client's mistake: 400 with a code, never a stack trace. */

@@ -1,0 +1,68 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import type { RequestHandler } from 'express';
+import { LRUCache } from 'lru-cache';
+import type { Logger } from 'pino';
+import type { Catalog } from '../catalog/types';
+import { buildLakeSchema } from '../schema/build';
+import type { RequestContext } from './context';
+import { createErrorFormatter } from './errors';
+import { depthLimitPlugin, queryStatsPlugin, requestLogPlugin } from './plugins';
+
+/**
+ * One Apollo Server per distinct entitlement (same readable datasets and columns → same
+ * schema), built on first use and kept in a bounded cache. A caller's schema holds only what
+ * it may read, so introspection, validation and "did you mean" never reveal the rest.
+ */
+interface SchemaServer {
+  readonly apollo: ApolloServer<RequestContext>;
+  readonly handler: RequestHandler;
+}
+
+export class SchemaServers {
+  private readonly cache = new LRUCache<string, Promise<SchemaServer>>({
+    max: 100,
+    // Only an evicted server is stopped here; stop() stops the rest itself.
+    dispose: (server, _key, reason) => {
+      if (reason === 'evict') void server.then(({ apollo }) => apollo.stop()).catch(() => undefined);
+    },
+  });
+
+  constructor(private readonly logger: Logger, private readonly maxDepth: number) {}
+
+  /** The request's context comes from `res.locals.context`, set by the route for this caller. */
+  async handlerFor(key: string, catalog: Catalog): Promise<RequestHandler> {
+    let server = this.cache.get(key);
+    if (!server) {
+      server = this.create(catalog);
+      this.cache.set(key, server);
+      server.catch(() => this.cache.delete(key));
+    }
+    return (await server).handler;
+  }
+
+  private async create(catalog: Catalog): Promise<SchemaServer> {
+    const apollo = new ApolloServer<RequestContext>({
+      schema: await buildLakeSchema(catalog),
+      includeStacktraceInErrorResponses: false,
+      stopOnTerminationSignals: false,
+      formatError: createErrorFormatter(this.logger),
+      plugins: [
+        ApolloServerPluginLandingPageDisabled(),
+        depthLimitPlugin(this.maxDepth),
+        queryStatsPlugin(),
+        requestLogPlugin(this.logger),
+      ],
+    });
+    await apollo.start();
+    const handler = expressMiddleware(apollo, { context: async ({ res }) => (res.locals['context'] as () => RequestContext)() });
+    return { apollo, handler };
+  }
+
+  async stop(): Promise<void> {
+    const servers = [...this.cache.values()];
+    this.cache.clear();
+    await Promise.allSettled(servers.map(async (server) => (await server).apollo.stop()));
+  }
+}
