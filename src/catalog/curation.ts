@@ -7,7 +7,7 @@ import type { Dataset, DatasetColumn, GlueTable, HiveType, Issue, Relation, Stag
  * hidden columns, primary keys and relations. Every reference is checked here, so later stages
  * can trust the catalog.
  */
-export function curateDatasets(configs: readonly DatasetConfig[], tables: readonly GlueTable[]): Staged<Dataset[]> {
+export function curateDatasets(configs: readonly DatasetConfig[], tables: readonly GlueTable[], engines: readonly string[]): Staged<Dataset[]> {
   const issues: Issue[] = [];
   const byTable = new Map(tables.map((table) => [`${table.database}.${table.name}`.toLowerCase(), table]));
   const datasets = configs.flatMap((config, index) => {
@@ -17,14 +17,14 @@ export function curateDatasets(configs: readonly DatasetConfig[], tables: readon
       issues.push({ path: `${path}.table`, message: `no table "${config.table}" in the Glue catalog` });
       return [];
     }
-    return [buildDataset(config, table, path, issues)];
+    return [buildDataset(config, table, path, engines, issues)];
   });
   checkUniqueNames(configs, issues);
   checkRelations(configs, datasets, issues);
   return { value: datasets, issues };
 }
 
-function buildDataset(config: DatasetConfig, table: GlueTable, path: string, issues: Issue[]): Dataset {
+function buildDataset(config: DatasetConfig, table: GlueTable, path: string, configured: readonly string[], issues: Issue[]): Dataset {
   const known = new Set(table.columns.map((col) => col.name));
   const checkColumn = (name: string, at: string): boolean => {
     if (known.has(name)) return true;
@@ -63,7 +63,9 @@ function buildDataset(config: DatasetConfig, table: GlueTable, path: string, iss
     columns,
     primaryKey: config.primaryKey,
     relations,
-    engines: ['local'],
+    engines: datasetEngines(config, path, configured, issues),
+    slaBound: config.sla,
+    preferredEngine: config.engine ?? null,
   };
 }
 
@@ -133,4 +135,13 @@ function joinable(a: HiveType, b: HiveType): boolean {
   if (a.kind !== 'scalar' || b.kind !== 'scalar') return false;
   const family = (type: typeof a.value): string => KEY_FAMILY[type.kind] ?? type.kind;
   return family(a.value) === family(b.value);
+}
+
+function datasetEngines(config: DatasetConfig, path: string, configured: readonly string[], issues: Issue[]): string[] {
+  const engines = config.engines ?? [...configured];
+  engines.forEach((name, i) => {
+    if (!configured.includes(name)) issues.push({ path: `${path}.engines[${i}]`, message: `no engine "${name}" is configured (engines: ${configured.join(', ')})` });
+  });
+  if (config.engine && !engines.includes(config.engine)) issues.push({ path: `${path}.engine`, message: `"${config.engine}" is not one of this dataset's engines (${engines.join(', ')})` });
+  return engines;
 }

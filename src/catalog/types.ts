@@ -66,7 +66,12 @@ export interface Dataset {
   readonly columns: readonly DatasetColumn[];
   readonly primaryKey: readonly string[];
   readonly relations: readonly Relation[];
+  /** Engines holding the table. */
   readonly engines: readonly string[];
+  /** Routed to the SLA engine rather than the ad-hoc one. */
+  readonly slaBound: boolean;
+  /** The curation file's explicit engine choice, if any. */
+  readonly preferredEngine: string | null;
 }
 
 export interface Catalog {

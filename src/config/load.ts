@@ -51,7 +51,7 @@ export function loadConfig(file: string): Staged<LoadedConfig | null> {
   const config = parsed.data;
   const dir = path.dirname(absolute);
   const tables = loadGlueFiles(config.catalog.glue.files, dir);
-  const curated = curateDatasets(config.datasets, tables.value);
+  const curated = curateDatasets(config.datasets, tables.value, Object.keys(config.engines));
   const curationIssues = curated.issues.map((issue) => ({
     ...issue,
     file: absolute,

@@ -34,6 +34,12 @@ const dataset = z
     columns: z.record(z.string(), columnOverride).default({}),
     hiddenColumns: z.array(z.string()).default([]),
     relations: z.record(graphqlName, relation).default({}),
+    /** Engines holding the table; default: every configured engine. */
+    engines: z.array(z.string()).min(1).optional(),
+    /** SLA-bound: routed to the SLA engine (Redshift) rather than the ad-hoc one (Athena). */
+    sla: z.boolean().default(false),
+    /** Route every read of this dataset to this engine (for a dataset present on several). */
+    engine: z.string().optional(),
   })
   .strict();
 

@@ -2,6 +2,7 @@ import type DataLoader from 'dataloader';
 import type { Catalog } from '../catalog/types';
 import type { Engine, Row } from '../datasources/types';
 import type { TableView } from '../query/types';
+import type { RoutingRules } from '../router/route';
 
 export interface Limits {
   readonly defaultLimit: number;
@@ -40,6 +41,7 @@ export interface PlannerContext {
   /** Names of the grants behind each view, for the audit log. */
   readonly grantSources: ReadonlyMap<string, readonly string[]>;
   readonly engines: ReadonlyMap<string, Engine>;
+  readonly routing: RoutingRules;
   readonly limits: Limits;
   readonly signal: AbortSignal;
   /** Receives one audit line per engine query. */

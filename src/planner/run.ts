@@ -15,7 +15,7 @@ import type { PlannerContext } from './context';
  */
 export async function runQuery(planned: LogicalQuery, dataset: Dataset, path: string, context: PlannerContext): Promise<readonly Row[]> {
   const query = applyPolicy(planned, context.views.get(dataset.name));
-  const route = routeQuery(dataset, new Set(context.engines.keys()));
+  const route = routeQuery(dataset, context.routing, new Set(context.engines.keys()));
   const engine = route ? context.engines.get(route.engine) : undefined;
   if (!route || !engine) throw new LakegateError('ENGINE_UNAVAILABLE', `no engine is available for dataset "${dataset.name}"`);
   const compiled = compileQuery(query, dialectNamed(engine.dialect));

@@ -43,6 +43,9 @@ export interface Lakegate {
 
 export const DEV_SECRET_FILE = '.lakegate-dev-secret';
 
+/** With only the embedded engine, every read goes to it. */
+const LOCAL_ROUTING = { adHoc: 'local', sla: 'local', fallbacks: {} } as const;
+
 const EXAMPLE_QUERY = `# The five largest transactions and who paid. Docs: the book icon on the left.
 query Example {
   transactions(limit: 5, orderBy: [{ amount: DESC }]) {
@@ -111,6 +114,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
         views: entitlement.views,
         grantSources: entitlement.sources,
         engines,
+        routing: LOCAL_ROUTING,
         limits: config.limits,
         signal: controller.signal,
         audit,
