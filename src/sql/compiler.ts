@@ -8,6 +8,8 @@ const VIEW_INNER_ALIAS = 'v';
 const ROW_NUMBER_ALIAS = '__lakegate_rn';
 
 const COMPARE_SQL = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
+/** Backslash as a standard SQL string literal (Trino, DuckDB); dialects with backslash escapes in strings override it. */
+const BACKSLASH_LITERAL = "'\\'";
 
 /**
  * Compiles a logical query to one SQL statement. Values only ever become parameters (appended
@@ -36,7 +38,7 @@ class SqlBuilder {
       compare: (expr) => `${this.column(expr.column)} ${COMPARE_SQL[expr.op]} ${this.value(expr.value)}`,
       in: (expr) => this.inList(expr),
       between: (expr) => `${this.column(expr.column)} BETWEEN ${this.value(expr.low)} AND ${this.value(expr.high)}`,
-      like: (expr) => `${this.column(expr.column)} ${expr.negated ? 'NOT LIKE' : 'LIKE'} ${this.value(expr.pattern)} ESCAPE '\\'`,
+      like: (expr) => `${this.column(expr.column)} ${expr.negated ? 'NOT LIKE' : 'LIKE'} ${this.value(expr.pattern)} ESCAPE ${dialect.likeEscape ?? BACKSLASH_LITERAL}`,
       isNull: (expr) => `${this.column(expr.column)} IS ${expr.negated ? 'NOT NULL' : 'NULL'}`,
       constant: (expr) => (expr.value ? '(1 = 1)' : '(1 = 0)'),
     };
@@ -86,7 +88,9 @@ class SqlBuilder {
     const columns = source.columns.map((name) => {
       const value = inner.column({ kind: 'column', path: [name] });
       const mask = masks.get(name);
-      return `${mask ? `CASE WHEN ${inner.expr(mask)} THEN ${value} END` : value} AS ${this.quote(name)}`;
+      const visible = mask ? inner.expr(mask) : null;
+      const cell = visible === null ? value : `CASE WHEN ${this.dialect.selectListPredicate?.(visible) ?? visible} THEN ${value} END`;
+      return `${cell} AS ${this.quote(name)}`;
     });
     const where = source.rowFilter ? ` WHERE ${inner.expr(source.rowFilter)}` : '';
     return `(SELECT ${columns.join(', ')} FROM ${this.dialect.tableName(source.table)} AS ${this.quote(VIEW_INNER_ALIAS)}${where}) AS ${this.quote(SOURCE_ALIAS)}`;
@@ -106,9 +110,16 @@ class SqlBuilder {
   }
 
   private page(limit: number | null, offset: number): string {
-    const limitSql = limit === null ? '' : ` LIMIT ${this.value({ value: limit, type: { kind: 'bigint' } })}`;
-    const offsetSql = offset > 0 ? ` OFFSET ${this.value({ value: offset, type: { kind: 'bigint' } })}` : '';
+    const limitSql = limit === null ? '' : ` LIMIT ${this.rowCount(limit)}`;
+    const offsetSql = offset > 0 ? ` OFFSET ${this.rowCount(offset)}` : '';
     return limitSql + offsetSql;
+  }
+
+  /** A row count the planner validated: a parameter, or inline where the engine takes only a constant. */
+  private rowCount(count: number): string {
+    if (!this.dialect.inlineRowCounts) return this.value({ value: count, type: { kind: 'bigint' } });
+    if (!Number.isSafeInteger(count) || count < 0) throw new Error(`row count ${count} is not a non-negative integer`);
+    return String(count);
   }
 
   private inList(expr: ExprOf<'in'>): string {

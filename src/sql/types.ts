@@ -25,4 +25,10 @@ export interface Dialect {
   /** Access to a field of a struct-valued expression. */
   structField(base: string, field: string): string;
   timeTrunc(grain: TimeGrain, expression: string): string;
+  /** LIMIT/OFFSET as inline integers (the compiler checks them), for engines that take only a constant there (Athena, Redshift). */
+  readonly inlineRowCounts?: boolean;
+  /** Rewrites a predicate in the SELECT list (a column mask); Athena takes `?` only inside a WHERE clause. */
+  readonly selectListPredicate?: (predicate: string) => string;
+  /** The SQL literal naming backslash as the LIKE escape character; default `'\'`. */
+  readonly likeEscape?: string;
 }

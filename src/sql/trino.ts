@@ -1,0 +1,22 @@
+import type { Dialect } from './types';
+
+const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Athena (engine v3, Trino SQL). Values travel as `ExecutionParameters`, SQL literal text typed
+ * by `athenaExecutionParameter`, so a placeholder is a bare `?` (Athena wants a cast in the
+ * parameter, not around the `?`). Athena takes `?` only in WHERE clauses ("Use parameterized
+ * queries", Considerations and limitations): row counts are written inline and a column mask's
+ * predicate moves into a WHERE inside `EXISTS`, so its values stay parameters.
+ */
+export const athenaDialect: Dialect = {
+  name: 'athena',
+  quoteIdentifier,
+  tableName: (ref) => `${quoteIdentifier(ref.database)}.${quoteIdentifier(ref.table)}`,
+  placeholder: () => '?',
+  structField: (base, field) => `${base}.${quoteIdentifier(field)}`,
+  // date_trunc('week', ...) starts weeks on Monday (ISO), as DuckDB and Redshift do.
+  timeTrunc: (grain, expression) => `date_trunc('${grain}', ${expression})`,
+  inlineRowCounts: true,
+  selectListPredicate: (predicate) => `EXISTS (SELECT 1 WHERE ${predicate})`,
+};
