@@ -105,8 +105,14 @@ function grantsOf(permission: PrincipalResourcePermissions, context: Context): G
   }
   if (LFTagPolicy && LFTagPolicy.ResourceType === 'TABLE' && sameCatalog(LFTagPolicy.CatalogId)) {
     return context.tables.flatMap((table) => {
-      const columns = table.columns.filter((col) => tagsMatch(effectiveTags(context.tags.get(tableKey(table.database, table.name)), col.name), LFTagPolicy.Expression)).map((col) => col.name);
-      return columns.length > 0 ? [make(table, null, columns, `LFTagPolicy(${formatExpression(LFTagPolicy.Expression)})`)] : [];
+      const tags = context.tags.get(tableKey(table.database, table.name));
+      const source = `LFTagPolicy(${formatExpression(LFTagPolicy.Expression)})`;
+      const columns = table.columns.filter((col) => tagsMatch(effectiveTags(tags, col.name), LFTagPolicy.Expression)).map((col) => col.name);
+      if (columns.length > 0) return [make(table, null, columns, source)];
+      // The table's own tags match but every column overrides them: the table is reached
+      // (listed), yet there is nothing to read.
+      if (tagsMatch(effectiveTags(tags, null), LFTagPolicy.Expression)) return [{ ...make(table, null, [], source), read: false }];
+      return [];
     });
   }
   return [];
@@ -116,13 +122,13 @@ function findTable(tables: readonly GlueTable[], database: string, name: string)
   return tables.find((table) => tableKey(table.database, table.name) === tableKey(database, name));
 }
 
-/** Tags of a column: database tags, overridden per key by table tags, then by the column's own. */
-export function effectiveTags(tags: TableTags | undefined, column: string): Map<string, readonly string[]> {
+/** Tags of a column (or, for null, of the table): database tags, overridden per key by table tags, then by the column's own. */
+export function effectiveTags(tags: TableTags | undefined, column: string | null): Map<string, readonly string[]> {
   const result = new Map<string, readonly string[]>();
   const apply = (pairs: readonly LFTagPair[] | undefined): void => pairs?.forEach((pair) => result.set(pair.TagKey, pair.TagValues));
   apply(tags?.LFTagOnDatabase);
   apply(tags?.LFTagsOnTable);
-  apply(tags?.LFTagsOnColumns?.find((entry) => entry.Name.toLowerCase() === column.toLowerCase())?.LFTags);
+  if (column !== null) apply(tags?.LFTagsOnColumns?.find((entry) => entry.Name.toLowerCase() === column.toLowerCase())?.LFTags);
   return result;
 }
 
