@@ -57,7 +57,7 @@ async function main(): Promise<void> {
 
   const direct = await DuckDBInstance.create(':memory:');
   const connection = await direct.connect();
-  const layout = { lakePath: path.resolve(dir, config.engines.local.lakePath), s3Prefix: config.engines.local.s3Prefix };
+  const layout = { lakePath: path.resolve(dir, config.engines.local!.lakePath), s3Prefix: config.engines.local!.s3Prefix };
   for (const table of catalog.tables) {
     await connection.run(`CREATE SCHEMA IF NOT EXISTS "${table.database}"`);
     await connection.run(createViewSql(table, localFolder(table, layout)!));

@@ -51,20 +51,34 @@ export function loadConfig(file: string): Staged<LoadedConfig | null> {
   const config = parsed.data;
   const dir = path.dirname(absolute);
   const tables = loadGlueFiles(config.catalog.glue.files, dir);
-  const curated = curateDatasets(config.datasets, tables.value, Object.keys(config.engines));
+  const curated = curateDatasets(config.datasets, tables.value, Object.keys(config.engines).filter((name) => config.engines[name as keyof ConfigFile['engines']]));
   const curationIssues = curated.issues.map((issue) => ({
     ...issue,
     file: absolute,
     line: lineOf(document, lineCounter, parsePath(issue.path)),
   }));
   const lakeFormation = loadLakeFormation(config, dir, tables.value);
-  const issues = [...tables.issues, ...curationIssues, ...lakeFormation.issues];
+  const routingIssues = checkRouting(config).map((issue) => ({ ...issue, file: absolute, line: lineOf(document, lineCounter, parsePath(issue.path)) }));
+  const issues = [...tables.issues, ...curationIssues, ...routingIssues, ...lakeFormation.issues];
   return {
     value: issues.length === 0
       ? { file: absolute, dir, config, catalog: { tables: tables.value, datasets: curated.value }, lakeFormation: lakeFormation.value }
       : null,
     issues,
   };
+}
+
+/** Routing may only name configured engines. */
+function checkRouting(config: ConfigFile): Issue[] {
+  const configured = Object.keys(config.engines).filter((name) => config.engines[name as keyof ConfigFile['engines']]);
+  const named: [string, string][] = [
+    ...(config.routing.adHoc ? [['routing.adHoc', config.routing.adHoc] as [string, string]] : []),
+    ...(config.routing.sla ? [['routing.sla', config.routing.sla] as [string, string]] : []),
+    ...Object.entries(config.routing.fallbacks).flatMap(([from, to]): [string, string][] => [[`routing.fallbacks.${from}`, from], [`routing.fallbacks.${from}`, to]]),
+  ];
+  return named
+    .filter(([, engine]) => !configured.includes(engine))
+    .map(([at, engine]) => ({ path: at, message: `no engine "${engine}" is configured (engines: ${configured.join(', ')})` }));
 }
 
 /** Exported Lake Formation permissions, checked now: a row filter outside the grammar stops start-up. */

@@ -75,6 +75,58 @@ const localEngine = z
   })
   .strict();
 
+const athenaEngine = z
+  .object({
+    region: z.string(),
+    workGroup: z.string().default('primary'),
+    catalog: z.string().default('AwsDataCatalog'),
+    /** S3 result location; leave unset when the workgroup enforces its own. */
+    outputLocation: z.string().regex(/^s3:\/\/.+/, 'must be an s3:// location').optional(),
+    /** Let Athena answer from an identical query's results up to this many minutes old. */
+    resultReuseMinutes: z.number().int().min(1).max(10080).optional(),
+    /** For an Athena-compatible endpoint (tests, VPC endpoints). */
+    endpoint: z.string().url().optional(),
+  })
+  .strict();
+
+const redshiftEngine = z
+  .discriminatedUnion('mode', [
+    z.object({
+      mode: z.literal('data-api'),
+      region: z.string(),
+      database: z.string(),
+      clusterIdentifier: z.string().optional(),
+      workgroupName: z.string().optional(),
+      secretArn: z.string().optional(),
+      dbUser: z.string().optional(),
+      endpoint: z.string().url().optional(),
+    }).strict(),
+    z.object({
+      mode: z.literal('pg'),
+      /** postgres://user@host:5439/db — the password from PGPASSWORD or the URL. */
+      connectionString: z.string(),
+      maxConnections: z.number().int().min(1).max(100).default(10),
+    }).strict(),
+  ])
+  .superRefine((value, context) => {
+    if (value.mode !== 'data-api') return;
+    const problem = (message: string): void => context.addIssue({ code: z.ZodIssueCode.custom, message });
+    if (Boolean(value.clusterIdentifier) === Boolean(value.workgroupName)) problem('set exactly one of clusterIdentifier (provisioned) or workgroupName (serverless)');
+    if (Boolean(value.secretArn) === Boolean(value.dbUser)) problem('set exactly one of secretArn or dbUser');
+    if (value.dbUser && !value.clusterIdentifier) problem('dbUser needs a clusterIdentifier (serverless uses secretArn)');
+  });
+
+const routing = z
+  .object({
+    /** Engine for ad-hoc reads; default athena when configured, else local. */
+    adHoc: z.string().optional(),
+    /** Engine for SLA-bound datasets; default redshift when configured, else the ad-hoc engine. */
+    sla: z.string().optional(),
+    /** engine → engine to use when it is unavailable. */
+    fallbacks: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
 const limits = z
   .object({
     defaultLimit: z.number().int().min(1).default(100),
@@ -120,7 +172,11 @@ export const configSchema = z
         glue: z.object({ files: z.array(z.string()).min(1) }).strict(),
       })
       .strict(),
-    engines: z.object({ local: localEngine }).strict(),
+    engines: z
+      .object({ local: localEngine.optional(), athena: athenaEngine.optional(), redshift: redshiftEngine.optional() })
+      .strict()
+      .refine((value) => Object.values(value).some(Boolean), { message: 'configure at least one engine' }),
+    routing: routing.default({}),
     limits: limits.default({}),
     auth: auth.default({}),
     lakeFormation: lakeFormation.optional(),
@@ -132,5 +188,8 @@ export type ConfigFile = z.infer<typeof configSchema>;
 export type DatasetConfig = ConfigFile['datasets'][number];
 export type AuthConfig = ConfigFile['auth'];
 export type LimitsConfig = ConfigFile['limits'];
-export type LocalEngineConfig = ConfigFile['engines']['local'];
+export type LocalEngineConfig = NonNullable<ConfigFile['engines']['local']>;
+export type AthenaEngineConfig = NonNullable<ConfigFile['engines']['athena']>;
+export type RedshiftEngineConfig = NonNullable<ConfigFile['engines']['redshift']>;
+export type RoutingConfig = ConfigFile['routing'];
 export type LakeFormationConfig = NonNullable<ConfigFile['lakeFormation']>;

@@ -8,7 +8,6 @@ import { resolveHs256Secret } from '../auth/secret';
 import { createTokenVerifier } from '../auth/verifier';
 import type { Issue } from '../catalog/types';
 import type { LoadedConfig } from '../config/load';
-import { createLocalEngine } from '../datasources/local/engine';
 import type { Engine } from '../datasources/types';
 import type { Principal } from '../auth/types';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
@@ -16,6 +15,7 @@ import { startPolicy } from './policy';
 import { requireBearerToken } from './auth-middleware';
 import type { RequestContext } from './context';
 import { drain } from './drain';
+import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
 import { createPlaygroundRouter } from './playground';
 import { SchemaServers } from './schema-servers';
@@ -26,6 +26,8 @@ export interface LakegateOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Wraps the engine (caching, metrics, or a test's instrumentation) without forking it. */
   readonly decorateEngine?: (engine: Engine) => Engine;
+  /** SDK clients for the AWS engines; built from the configuration when absent. */
+  readonly engineClients?: EngineClients;
   /** For live Lake Formation mode; built from the configuration when absent. */
   readonly lakeFormationClient?: LakeFormationClient;
 }
@@ -33,7 +35,7 @@ export interface LakegateOptions {
 export interface Lakegate {
   readonly app: express.Express;
   readonly httpServer: http.Server;
-  readonly engine: Engine;
+  readonly engines: ReadonlyMap<string, Engine>;
   listen(port: number, host: string): Promise<string>;
   /** Re-reads Lake Formation permissions now (also on SIGHUP); returns the issues that kept a change out. */
   reloadPermissions(): Promise<readonly Issue[]>;
@@ -43,8 +45,6 @@ export interface Lakegate {
 
 export const DEV_SECRET_FILE = '.lakegate-dev-secret';
 
-/** With only the embedded engine, every read goes to it. */
-const LOCAL_ROUTING = { adHoc: 'local', sla: 'local', fallbacks: {} } as const;
 
 const EXAMPLE_QUERY = `# The five largest transactions and who paid. Docs: the book icon on the left.
 query Example {
@@ -57,17 +57,8 @@ query Example {
 
 export async function createLakegate(options: LakegateOptions): Promise<Lakegate> {
   const { loaded, logger, env } = options;
-  const { config, catalog } = loaded;
-  const local = config.engines.local;
-  const baseEngine = await createLocalEngine({
-    tables: catalog.tables,
-    lakePath: path.resolve(loaded.dir, local.lakePath),
-    s3Prefix: local.s3Prefix,
-    ...(local.threads ? { threads: local.threads } : {}),
-    ...(local.memoryLimit ? { memoryLimit: local.memoryLimit } : {}),
-  });
-  const engine = options.decorateEngine ? options.decorateEngine(baseEngine) : baseEngine;
-  const engines = new Map([[engine.name, engine]]);
+  const { config } = loaded;
+  const { engines, routing } = await createEngines(loaded, logger, options.decorateEngine ?? ((engine) => engine), options.engineClients);
   const policy = await startPolicy(loaded, logger, options.lakeFormationClient);
   const verifier = createTokenVerifier(config.auth, {
     hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
@@ -91,9 +82,12 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     },
   }));
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  // Ready while at least one engine answers (the router falls back between them); each is reported.
   app.get('/readyz', (_req, res) => {
-    const check = ready ? engine.health().catch(() => false) : Promise.resolve(false);
-    void check.then((healthy) => res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: { [engine.name]: healthy } }));
+    void Promise.all([...engines].map(async ([name, engine]) => [name, ready && (await engine.health().catch(() => false))] as const)).then((checks) => {
+      const healthy = checks.some(([, ok]) => ok);
+      res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: Object.fromEntries(checks) });
+    });
   });
   app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst' }));
   app.use('/graphql', requireBearerToken(verifier), express.json({ limit: '1mb' }), (req, res, next) => {
@@ -114,7 +108,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
         views: entitlement.views,
         grantSources: entitlement.sources,
         engines,
-        routing: LOCAL_ROUTING,
+        routing,
         limits: config.limits,
         signal: controller.signal,
         audit,
@@ -131,7 +125,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   return {
     app,
     httpServer,
-    engine,
+    engines,
     listen: (port, host) => new Promise((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(port, host, () => {
@@ -145,7 +139,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       policy.stop();
       await drain(httpServer);
       await servers.stop();
-      await engine.close();
+      await Promise.all([...engines.values()].map((engine) => engine.close()));
     },
   };
 }

@@ -24,7 +24,7 @@ function dataset(name: string): Dataset {
 async function filesRead(name: string, where: Record<string, unknown> | null, view?: TableView): Promise<number> {
   const planned = planRows(dataset(name), { where, limit: 10 }, new Map([['amount', []]]), app.loaded.config.limits);
   const compiled = compileQuery(view ? applyPolicy(planned, view) : planned, duckdbDialect);
-  const result = await app.lakegate.engine.execute({ sql: `EXPLAIN ANALYZE ${compiled.sql}`, params: compiled.params });
+  const result = await app.localEngine().execute({ sql: `EXPLAIN ANALYZE ${compiled.sql}`, params: compiled.params });
   const plan = result.rows.map((row) => String(row['explain_value'])).join('\n');
   const match = /Total Files Read:\s*(\d+)/.exec(plan);
   assert.ok(match, plan);
@@ -58,14 +58,14 @@ const isCode = (code: string) => (error: Error & { code?: string }) => error.cod
 
 test('a query whose caller aborts is interrupted and reported as cancelled', async () => {
   const controller = new AbortController();
-  const running = app.lakegate.engine.execute({ sql: SLOW_SQL, params: [] }, { signal: controller.signal });
+  const running = app.localEngine().execute({ sql: SLOW_SQL, params: [] }, { signal: controller.signal });
   setTimeout(() => controller.abort(), 50);
   await assert.rejects(running, isCode('QUERY_CANCELLED'));
   const before = new AbortController();
   before.abort();
-  await assert.rejects(app.lakegate.engine.execute({ sql: 'SELECT 1', params: [] }, { signal: before.signal }), isCode('QUERY_CANCELLED'));
+  await assert.rejects(app.localEngine().execute({ sql: 'SELECT 1', params: [] }, { signal: before.signal }), isCode('QUERY_CANCELLED'));
 });
 
 test('a query past its deadline is interrupted with QUERY_TIMEOUT', async () => {
-  await assert.rejects(app.lakegate.engine.execute({ sql: SLOW_SQL, params: [] }, { deadline: Date.now() + 50 }), isCode('QUERY_TIMEOUT'));
+  await assert.rejects(app.localEngine().execute({ sql: SLOW_SQL, params: [] }, { deadline: Date.now() + 50 }), isCode('QUERY_TIMEOUT'));
 });

@@ -92,7 +92,7 @@ test('health and readiness endpoints answer without a token', async () => {
 });
 
 test('a closed engine → ENGINE_UNAVAILABLE, and /readyz says so', async () => {
-  await app.lakegate.engine.close();
+  await app.localEngine().close();
   const response = await app.graphql('{ transactions(limit: 1) { amount } }');
   assert.equal(response.body.errors?.[0]?.extensions?.code, 'ENGINE_UNAVAILABLE', JSON.stringify(response.body));
   const ready = await request(app.lakegate.app).get('/readyz');

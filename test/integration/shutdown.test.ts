@@ -36,6 +36,6 @@ test('graceful shutdown: an in-flight request finishes, new ones are refused, th
   assert.equal(response.status, 200);
   assert.equal(((await response.json()) as { data: { transactions: unknown[] } }).data.transactions.length, 2);
   await stopping;
-  assert.equal(await app.lakegate.engine.health(), false, 'the engine is closed after the drain');
+  assert.equal(await app.localEngine().health(), false, 'the engine is closed after the drain');
   app.lake.remove();
 });

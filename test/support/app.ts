@@ -15,6 +15,8 @@ export interface TestApp {
   readonly lakegate: Lakegate;
   readonly loaded: LoadedConfig;
   token(role?: string): string;
+  /** The embedded engine the sample lake is served by. */
+  localEngine(): Engine;
   /** POSTs a GraphQL operation as `role`; resolves to the supertest response. */
   graphql(query: string, variables?: Record<string, unknown>, role?: string): Promise<request.Response>;
   close(): Promise<void>;
@@ -51,6 +53,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     lakegate,
     loaded: loaded.value,
     token,
+    localEngine: () => lakegate.engines.get('local')!,
     graphql: (query, variables = {}, role = 'engineer') =>
       request(lakegate.app).post('/graphql').set('Authorization', `Bearer ${token(role)}`).send({ query, variables }),
     close: async () => {

@@ -191,8 +191,8 @@ describe('sample lake catalog', () => {
     const config = parsed.data;
     assert.deepEqual(config.catalog.glue.files, DATABASES.map((database) => `glue/${database}.json`));
     for (const file of config.catalog.glue.files) assert.ok(fs.existsSync(path.join(lake, file)), file);
-    assert.equal(config.engines.local.lakePath, '.');
-    assert.equal(config.engines.local.s3Prefix, PREFIX);
+    assert.equal(config.engines.local!.lakePath, '.');
+    assert.equal(config.engines.local!.s3Prefix, PREFIX);
     assert.deepEqual(config.datasets.map((dataset) => dataset.name), ['customers', 'transactions', 'events', 'employees', 'cloudtrailEvents']);
     const byName = new Map(config.datasets.map((dataset) => [dataset.name, dataset]));
     const columnsOf = (table: string): string[] => glueTable(lake, table).columns.map((column) => column.name);

@@ -1,0 +1,235 @@
+import { randomUUID } from 'node:crypto';
+import pg, { type FieldDef, type PoolClient } from 'pg';
+import type { Logger } from 'pino';
+import { parameterText } from '../../sql/literals';
+import type { CompiledQuery } from '../../sql/types';
+import { EngineError } from '../errors';
+import type { Engine, ExecuteOptions, QueryResult, QueryStats, Row, RowValue } from '../types';
+import { ENGINE_NAME, isConnectionError, toEngineError } from './errors';
+import { QueryStop, type StopReason } from './stop';
+import { redshiftTypeParsers } from './type-parsers';
+
+export type RedshiftPgLogger = Pick<Logger, 'debug' | 'info' | 'warn'>;
+
+export interface RedshiftPgEngineOptions {
+  /** A pool to use (the engine takes it over: `close()` ends it) or the config to make one. */
+  readonly pool: pg.Pool | pg.PoolConfig;
+  /** Server-side `statement_timeout` set on every connection, in ms (a backstop under the per-query deadline). */
+  readonly statementTimeoutMs?: number;
+  /**
+   * Runs once on every new connection before its first query: session settings the target needs.
+   * Real Redshift needs none; PostgreSQL standing in for Redshift in tests takes
+   * `SET standard_conforming_strings = off` here, so it lexes strings as Redshift does.
+   */
+  readonly onConnect?: (client: PoolClient) => Promise<void>;
+  readonly logger: RedshiftPgLogger;
+  /** After a cancel, how long to wait for the query to stop before dropping the connection anyway (default 2000 ms). */
+  readonly cancelGraceMs?: number;
+}
+
+export interface RedshiftPgQueryStats extends QueryStats {
+  /** The server process that ran the query (`pg_backend_pid()`; `PID` in Redshift's STV/SYS tables). */
+  readonly backendPid: number | null;
+}
+
+export interface RedshiftPgQueryResult extends QueryResult {
+  readonly stats: RedshiftPgQueryStats;
+}
+
+export interface RedshiftPgEngine extends Engine {
+  execute(query: CompiledQuery, options?: ExecuteOptions): Promise<RedshiftPgQueryResult>;
+}
+
+/**
+ * Redshift over the PostgreSQL wire: a `pg.Pool`, one checked-out connection per query, the
+ * compiled `$N` SQL with every value sent as its canonical text (the CASTs in the SQL decide the
+ * types, as with the Data API). A caller's abort or deadline cancels the running query on the
+ * server (`pg_cancel_backend` from a separate connection) and drops the connection, so a late
+ * cancel can never hit the next query that would have reused it.
+ */
+export function createRedshiftPgEngine(options: RedshiftPgEngineOptions): RedshiftPgEngine {
+  return new RedshiftPgAdapter(options);
+}
+
+class RedshiftPgAdapter implements RedshiftPgEngine {
+  readonly name = ENGINE_NAME;
+  readonly dialect = 'redshift-pg';
+  readonly capabilities = { cancellable: true, reportsBytesScanned: false };
+
+  private readonly pool: pg.Pool;
+  private readonly logger: RedshiftPgLogger;
+  private readonly prepared = new WeakSet<PoolClient>();
+  private readonly cancelGraceMs: number;
+  private readonly shutdown = new AbortController();
+  private readonly active = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(private readonly options: RedshiftPgEngineOptions) {
+    this.pool = isPool(options.pool) ? options.pool : new pg.Pool(options.pool);
+    this.logger = options.logger;
+    this.cancelGraceMs = options.cancelGraceMs ?? 2_000;
+    const timeout = options.statementTimeoutMs;
+    if (timeout !== undefined && (!Number.isInteger(timeout) || timeout <= 0)) throw new RangeError(`statementTimeoutMs must be a positive integer, got ${timeout}`);
+    // An idle connection the server drops emits 'error' on the pool; unheard, it would crash the process.
+    this.pool.on('error', (error) => this.logger.warn({ engine: this.name, err: error.message }, 'redshift idle connection failed'));
+  }
+
+  execute(query: CompiledQuery, options: ExecuteOptions = {}): Promise<RedshiftPgQueryResult> {
+    const running = this.run(query, options);
+    this.active.add(running);
+    const forget = (): void => {
+      this.active.delete(running);
+    };
+    running.then(forget, forget);
+    return running;
+  }
+
+  private async run(query: CompiledQuery, options: ExecuteOptions): Promise<RedshiftPgQueryResult> {
+    if (this.closed) throw new EngineError('ENGINE_UNAVAILABLE', 'the Redshift engine is shut down', this.name);
+    if (options.signal?.aborted) throw new EngineError('QUERY_CANCELLED', 'the query was cancelled', this.name);
+    if (options.deadline !== undefined && Date.now() >= options.deadline) {
+      throw new EngineError('QUERY_TIMEOUT', 'the query exceeded its time limit before it started', this.name);
+    }
+    let values: string[];
+    try {
+      values = query.params.map((param) => parameterText(param));
+    } catch (error) {
+      throw new EngineError('QUERY_FAILED', `cannot bind the query parameters: ${(error as Error).message}`, this.name);
+    }
+    const queryId = randomUUID();
+    const started = performance.now();
+    const stop = new QueryStop(options, this.shutdown.signal, 'Redshift');
+    try {
+      const client = await this.acquire(stop, queryId);
+      const backendPid = processId(client);
+      const rows = await this.runOn(client, query.sql, values, stop, queryId);
+      const stats = { queryId, durationMs: performance.now() - started, bytesScanned: null, rows: rows.length, backendPid };
+      this.logger.debug({ engine: this.name, queryId, backendPid, rows: rows.length, durationMs: stats.durationMs }, 'redshift query finished');
+      return { rows, stats };
+    } finally {
+      stop.dispose();
+    }
+  }
+
+  /** A pooled connection, prepared (onConnect, statement_timeout) once; waiting for it stops when the query must. */
+  private async acquire(stop: QueryStop, queryId: string): Promise<PoolClient> {
+    const connecting = this.pool.connect();
+    const outcome = await Promise.race([connecting.then((client) => ({ client }), (error: unknown) => ({ error })), stop.tripped.then((reason) => ({ reason }))]);
+    if ('reason' in outcome) {
+      connecting.then((client) => client.release(), () => undefined);
+      throw new EngineError(outcome.reason.code, outcome.reason.message, this.name, queryId);
+    }
+    if ('error' in outcome) throw toEngineError(outcome.error, queryId);
+    const client = outcome.client;
+    if (this.prepared.has(client)) return client;
+    try {
+      if (this.options.statementTimeoutMs !== undefined) await client.query(`SET statement_timeout TO ${this.options.statementTimeoutMs}`);
+      await this.options.onConnect?.(client);
+      this.prepared.add(client);
+      return client;
+    } catch (error) {
+      client.release(true);
+      throw toEngineError(error, queryId);
+    }
+  }
+
+  /** Runs the query on `client` and always gives the client back: destroyed after a cancel or a broken connection. */
+  private async runOn(client: PoolClient, text: string, values: string[], stop: QueryStop, queryId: string): Promise<Row[]> {
+    // A connection that dies while checked out emits 'error' on the client; pg-pool only listens while it is idle.
+    let connectionError: Error | null = null;
+    const onError = (error: Error): void => {
+      connectionError = error;
+    };
+    client.on('error', onError);
+    let destroy = false;
+    try {
+      const running = client.query({ text, values, rowMode: 'array', types: redshiftTypeParsers });
+      const outcome = await Promise.race([running.then((result) => ({ result }), (error: unknown) => ({ error })), stop.tripped.then((reason) => ({ reason }))]);
+      if ('reason' in outcome) {
+        destroy = true;
+        await this.cancel(client, running, outcome.reason, queryId);
+        throw new EngineError(outcome.reason.code, outcome.reason.message, this.name, queryId);
+      }
+      if ('error' in outcome) {
+        destroy = connectionError !== null || isConnectionError(outcome.error);
+        throw toEngineError(outcome.error, queryId);
+      }
+      return toRows(outcome.result.fields, outcome.result.rows as unknown[][]);
+    } finally {
+      client.removeListener('error', onError);
+      client.release(destroy || connectionError !== null);
+    }
+  }
+
+  /**
+   * Cancels the query on the server: `pg_cancel_backend(pid)` from a separate, short-lived
+   * connection (the pool may be full, and the query's own connection is busy), then waits a moment
+   * for the query to end. Best effort: the connection is destroyed afterwards anyway.
+   */
+  private async cancel(client: PoolClient, running: Promise<unknown>, reason: StopReason, queryId: string): Promise<void> {
+    const pid = processId(client);
+    if (pid === null) return;
+    const canceller = new pg.Client({ ...this.pool.options, connectionTimeoutMillis: this.cancelGraceMs });
+    canceller.on('error', () => undefined);
+    try {
+      await canceller.connect();
+      await canceller.query('SELECT pg_cancel_backend($1)', [pid]);
+      const ended = running.then(() => true, () => true);
+      const settled = await Promise.race([ended, new Promise<false>((resolve) => setTimeout(resolve, this.cancelGraceMs, false).unref())]);
+      this.logger.info({ engine: this.name, queryId, backendPid: pid, reason: reason.code, stopped: settled }, 'redshift query cancelled');
+    } catch (error) {
+      this.logger.warn({ engine: this.name, queryId, backendPid: pid, reason: reason.code, err: (error as Error).message }, 'could not cancel the redshift query');
+    } finally {
+      canceller.end().catch(() => undefined);
+    }
+  }
+
+  async health(): Promise<boolean> {
+    if (this.closed) return false;
+    try {
+      const result = await this.execute({ sql: 'SELECT 1 AS ok', params: [] }, { deadline: Date.now() + 5_000 });
+      return result.rows.length === 1;
+    } catch (error) {
+      this.logger.warn({ engine: this.name, err: (error as Error).message }, 'redshift health check failed');
+      return false;
+    }
+  }
+
+  /** Cancels the queries still running (each rejects with ENGINE_UNAVAILABLE), then ends the pool. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.shutdown.abort();
+    await Promise.allSettled([...this.active]);
+    await this.pool.end();
+  }
+}
+
+/** Rows keyed by column name; a repeated name gets `_2`, `_3`, ... so no value is lost. */
+function toRows(fields: readonly FieldDef[], rows: readonly unknown[][]): Row[] {
+  const seen = new Map<string, number>();
+  const names = fields.map((field) => {
+    const count = (seen.get(field.name) ?? 0) + 1;
+    seen.set(field.name, count);
+    return count === 1 ? field.name : `${field.name}_${count}`;
+  });
+  return rows.map((values) => {
+    const row: Record<string, RowValue> = {};
+    names.forEach((name, index) => {
+      row[name] = (values[index] ?? null) as RowValue;
+    });
+    return row;
+  });
+}
+
+/** A Pool by its methods, not `instanceof`: a pool made by another copy of `pg` is still a pool. */
+function isPool(pool: pg.Pool | pg.PoolConfig): pool is pg.Pool {
+  const candidate = pool as Partial<pg.Pool>;
+  return typeof candidate.connect === 'function' && typeof candidate.end === 'function' && typeof candidate.query === 'function';
+}
+
+/** The server process id pg learnt at connect (BackendKeyData); not in @types/pg. */
+function processId(client: PoolClient): number | null {
+  const pid = (client as unknown as { processID?: number | null }).processID;
+  return typeof pid === 'number' ? pid : null;
+}
