@@ -112,7 +112,7 @@ const redshiftEngine = z
     if (value.mode !== 'data-api') return;
     const problem = (message: string): void => context.addIssue({ code: z.ZodIssueCode.custom, message });
     if (Boolean(value.clusterIdentifier) === Boolean(value.workgroupName)) problem('set exactly one of clusterIdentifier (provisioned) or workgroupName (serverless)');
-    if (Boolean(value.secretArn) === Boolean(value.dbUser)) problem('set exactly one of secretArn or dbUser');
+    if (value.secretArn && value.dbUser) problem('set at most one of secretArn or dbUser (neither: the caller\'s IAM identity)');
     if (value.dbUser && !value.clusterIdentifier) problem('dbUser needs a clusterIdentifier (serverless uses secretArn)');
   });
 

@@ -2,6 +2,7 @@ import type DataLoader from 'dataloader';
 import type { Catalog } from '../catalog/types';
 import type { Engine, Row } from '../datasources/types';
 import type { TableView } from '../query/types';
+import type { EngineAvailability } from '../router/availability';
 import type { RoutingRules } from '../router/route';
 
 export interface Limits {
@@ -42,6 +43,7 @@ export interface PlannerContext {
   readonly grantSources: ReadonlyMap<string, readonly string[]>;
   readonly engines: ReadonlyMap<string, Engine>;
   readonly routing: RoutingRules;
+  readonly availability: EngineAvailability;
   readonly limits: Limits;
   readonly signal: AbortSignal;
   /** Receives one audit line per engine query. */

@@ -14,6 +14,7 @@ import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { startPolicy } from './policy';
 import { requireBearerToken } from './auth-middleware';
 import type { RequestContext } from './context';
+import { EngineAvailability } from '../router/availability';
 import { drain } from './drain';
 import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
@@ -59,6 +60,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const { loaded, logger, env } = options;
   const { config } = loaded;
   const { engines, routing } = await createEngines(loaded, logger, options.decorateEngine ?? ((engine) => engine), options.engineClients);
+  const availability = new EngineAvailability();
   const policy = await startPolicy(loaded, logger, options.lakeFormationClient);
   const verifier = createTokenVerifier(config.auth, {
     hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
@@ -109,6 +111,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
         grantSources: entitlement.sources,
         engines,
         routing,
+        availability,
         limits: config.limits,
         signal: controller.signal,
         audit,

@@ -1,14 +1,19 @@
 import path from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load';
+import type { RedshiftEngineConfig } from '../config/schema';
 import { createAthenaEngine } from '../datasources/athena/engine';
 import { createLocalEngine } from '../datasources/local/engine';
+import { createRedshiftDataEngine } from '../datasources/redshift-data/engine';
+import { createRedshiftPgEngine } from '../datasources/redshift-pg/engine';
 import type { Engine } from '../datasources/types';
 import type { RoutingRules } from '../router/route';
 
 export interface EngineClients {
   readonly athena?: AthenaClient;
+  readonly redshiftData?: RedshiftDataClient;
 }
 
 export interface EngineSet {
@@ -42,7 +47,22 @@ export async function createEngines(loaded: LoadedConfig, logger: Logger, decora
       logger: logger.child({ engine: 'athena' }),
     })));
   }
+  if (settings.redshift) engines.set('redshift', decorate(createRedshiftEngine(settings.redshift, logger, clients)));
   const adHoc = routing.adHoc ?? (engines.has('athena') ? 'athena' : engines.has('local') ? 'local' : [...engines.keys()][0]!);
   const sla = routing.sla ?? (engines.has('redshift') ? 'redshift' : adHoc);
   return { engines, routing: { adHoc, sla, fallbacks: routing.fallbacks } };
+}
+
+function createRedshiftEngine(settings: RedshiftEngineConfig, logger: Logger, clients: EngineClients): Engine {
+  const engineLogger = logger.child({ engine: 'redshift' });
+  if (settings.mode === 'pg') {
+    return createRedshiftPgEngine({ pool: { connectionString: settings.connectionString, max: settings.maxConnections }, logger: engineLogger });
+  }
+  return createRedshiftDataEngine({
+    client: clients.redshiftData ?? new RedshiftDataClient({ region: settings.region, ...(settings.endpoint ? { endpoint: settings.endpoint } : {}) }),
+    database: settings.database,
+    target: settings.clusterIdentifier ? { clusterIdentifier: settings.clusterIdentifier } : { workgroupName: settings.workgroupName! },
+    ...(settings.secretArn ? { auth: { secretArn: settings.secretArn } } : settings.dbUser ? { auth: { dbUser: settings.dbUser } } : {}),
+    logger: engineLogger,
+  });
 }

@@ -6,6 +6,7 @@ import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/loa
 import type { LimitsConfig } from '../../src/config/schema';
 import type { Engine } from '../../src/datasources/types';
 import { createLakegate, type Lakegate } from '../../src/server/app';
+import type { EngineClients } from '../../src/server/engines';
 import { createTestLake, type TestLake } from './lake';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
@@ -30,6 +31,8 @@ export interface TestAppOptions {
   /** Adjusts the loaded configuration before the app starts (e.g. to switch to live Lake Formation). */
   readonly configure?: (loaded: LoadedConfig) => LoadedConfig;
   readonly lakeFormationClient?: LakeFormationClient;
+  /** SDK clients for AWS engines, made once the (configured) lake exists, e.g. against an emulator over it. */
+  readonly engineClients?: (loaded: LoadedConfig) => Promise<EngineClients>;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -46,6 +49,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     env,
     ...(options.decorateEngine ? { decorateEngine: options.decorateEngine } : {}),
     ...(options.lakeFormationClient ? { lakeFormationClient: options.lakeFormationClient } : {}),
+    ...(options.engineClients ? { engineClients: await options.engineClients(loaded.value) } : {}),
   });
   const token = (role = 'engineer'): string => signDevToken(config.auth, TEST_SECRET, role);
   return {
