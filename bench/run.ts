@@ -10,10 +10,11 @@ import type { Engine } from '../src/datasources/types';
 import { generateSampleLake } from '../src/sample/generate';
 import type { CompiledQuery } from '../src/sql/types';
 import { createLakegate } from '../src/server/app';
+import { benchAthena, median } from './athena';
 
 /**
  * `npm run bench`: the same queries through the GraphQL API over HTTP and as the same SQL on
- * DuckDB directly, interleaved, on a 10M-row lake. Prints medians and their ratio.
+ * DuckDB directly, interleaved, on a 10M-row lake, then through the Athena path. Prints medians.
  */
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 10_000_000);
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 15);
@@ -103,12 +104,7 @@ async function main(): Promise<void> {
   connection.closeSync();
   direct.closeSync();
   await lakegate.stop();
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  await benchAthena(loaded.value, CASES, ITERATIONS, SECRET);
 }
 
 main().catch((error: unknown) => {
