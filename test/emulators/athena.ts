@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { DuckDBInstance, DuckDBTypeId, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { GlueTable } from '../../src/catalog/types';
 import { createViewSql, localFolder } from '../../src/datasources/local/views';
+import { decodePageToken, encodePageToken, FaultQueue, serveJson, ServiceError, type DropOptions as JsonDropOptions, type RecordedJsonCall } from './json-protocol';
 
 /**
  * An Amazon Athena fake speaking AWS JSON 1.1 exactly as `@aws-sdk/client-athena` sends it:
@@ -34,7 +33,6 @@ export type AthenaOperation = 'StartQueryExecution' | 'GetQueryExecution' | 'Get
 
 const OPERATIONS: readonly AthenaOperation[] = ['StartQueryExecution', 'GetQueryExecution', 'GetQueryResults', 'StopQueryExecution', 'GetWorkGroup'];
 const TARGET_PREFIX = 'AmazonAthena.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 /** Athena's StateChangeReason when a query hits the workgroup / service time limit. */
 export const ATHENA_TIMEOUT_REASON = 'Query timeout';
 
@@ -50,14 +48,7 @@ export interface AthenaEmulatorOptions {
   readonly queuedMs?: number;
 }
 
-export interface RecordedCall {
-  readonly operation: AthenaOperation;
-  readonly body: Record<string, unknown>;
-  readonly headers: http.IncomingHttpHeaders;
-  /** `performance.now()` when the request arrived. */
-  readonly at: number;
-  /** What came of it: `ok`, an error type, or `dropped`. */
-  outcome?: string;
+export interface RecordedCall extends RecordedJsonCall<AthenaOperation> {
   /** For GetQueryExecution: the state reported. */
   reportedState?: string;
 }
@@ -84,12 +75,7 @@ export interface EmulatedQuery {
   readonly resultReuseMinutes: number | null;
 }
 
-export interface DropOptions {
-  /** Only this operation's next call (default: the next call of any operation). */
-  readonly operation?: AthenaOperation;
-  /** `before`: the request is dropped unprocessed; `after` (default): processed, then the response is lost. */
-  readonly when?: 'before' | 'after';
-}
+export type DropOptions = JsonDropOptions<AthenaOperation>;
 
 export interface ThrottleOptions {
   readonly operation?: AthenaOperation;
@@ -123,12 +109,6 @@ export interface AthenaEmulator {
   /** The GetQueryExecution arrival times for one query (ms, `performance.now()`). */
   pollTimes(queryId: string): number[];
   close(): Promise<void>;
-}
-
-class ServiceError extends Error {
-  constructor(readonly errorType: string, message: string, readonly status = 400, readonly extra: Record<string, unknown> = {}) {
-    super(message);
-  }
 }
 
 interface QueryFault {
@@ -199,8 +179,8 @@ export async function startAthenaEmulator(options: AthenaEmulatorOptions): Promi
   const requests: RecordedCall[] = [];
   const queries = new Map<string, QueryRecord>();
   const byToken = new Map<string, string>();
-  const throttles: { remaining: number; options: ThrottleOptions }[] = [];
-  const drops: DropOptions[] = [];
+  const throttles = new FaultQueue<AthenaOperation, ThrottleOptions>();
+  const drops = new FaultQueue<AthenaOperation, DropOptions>();
   const queryFaults: QueryFault[] = [];
   /** Pending lifecycle waits; close() ends them early (the lifecycle then sees `closed`). */
   const timers = new Map<ReturnType<typeof setTimeout>, () => void>();
@@ -440,9 +420,9 @@ export async function startAthenaEmulator(options: AthenaEmulatorOptions): Promi
     if (typeof max !== 'number' || !Number.isInteger(max) || max < 1 || max > 1000) throw new ServiceError('InvalidRequestException', 'MaxResults must be between 1 and 1000');
     const columns = query.columns ?? [];
     const all: (string | null)[][] = [columns.map((column) => column.Name), ...(query.rows ?? [])];
-    const start = decodeToken(body['NextToken'], query.id);
+    const start = decodePageToken(body['NextToken'], query.id, () => new ServiceError('InvalidRequestException', 'The NextToken is not valid for this query'));
     const slice = all.slice(start, start + max);
-    const next = start + max < all.length ? Buffer.from(JSON.stringify({ id: query.id, offset: start + max })).toString('base64') : undefined;
+    const next = start + max < all.length ? encodePageToken(query.id, start + max) : undefined;
     return {
       UpdateCount: 0,
       ResultSet: {
@@ -486,67 +466,26 @@ export async function startAthenaEmulator(options: AthenaEmulatorOptions): Promi
 
   // ---- HTTP ---------------------------------------------------------------------------------
 
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      let operation: AthenaOperation;
-      let record: RecordedCall;
-      try {
-        operation = operationOf(request);
-        calls[operation] += 1;
-        const body = parseBody(Buffer.concat(chunks).toString('utf8'));
-        record = { operation, body, headers: request.headers, at: performance.now() };
-        requests.push(record);
-      } catch (error) {
-        sendError(response, error as ServiceError);
-        return;
-      }
-      const body = record.body;
-      const drop = takeDrop(drops, operation);
-      if (drop?.when === 'before') {
-        record.outcome = 'dropped';
-        request.socket.destroy();
-        return;
-      }
-      try {
-        const throttle = takeThrottle(throttles, operation);
-        if (throttle) {
-          const errorType = throttle.errorType ?? 'ThrottlingException';
-          throw errorType === 'TooManyRequestsException'
-            ? new ServiceError(errorType, 'You have exceeded the limit for the number of queries you can run concurrently.', 400, { Reason: 'CONCURRENT_QUERY_LIMIT_EXCEEDED' })
-            : new ServiceError(errorType, 'Rate exceeded');
-        }
-        const answer = HANDLERS[operation](body);
-        if (operation === 'GetQueryExecution') record.reportedState = (answer as { QueryExecution: { Status: { State: string } } }).QueryExecution.Status.State;
-        if (drop) {
-          record.outcome = 'dropped';
-          request.socket.destroy();
-          return;
-        }
-        record.outcome = 'ok';
-        send(response, 200, answer);
-      } catch (error) {
-        const failure = error instanceof ServiceError ? error : new ServiceError('InternalServerException', (error as Error).message, 500);
-        record.outcome = drop ? 'dropped' : failure.errorType;
-        if (drop) {
-          request.socket.destroy();
-          return;
-        }
-        sendError(response, failure);
-      }
-    });
+  const server = await serveJson<AthenaOperation, RecordedCall>({
+    targetPrefix: TARGET_PREFIX,
+    operations: OPERATIONS,
+    calls,
+    requests,
+    drops,
+    throttle: (operation) => throttleError(throttles.take(operation)),
+    answer(record) {
+      const answer = HANDLERS[record.operation](record.body);
+      if (record.operation === 'GetQueryExecution') record.reportedState = (answer as { QueryExecution: { Status: { State: string } } }).QueryExecution.Status.State;
+      return answer;
+    },
   });
-  server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.endpoint,
     calls,
     requests,
     throttleNext(count = 1, throttleOptions = {}) {
-      throttles.push({ remaining: count, options: throttleOptions });
+      throttles.add(throttleOptions, count);
     },
     failNext(message, failOptions = {}) {
       queryFaults.push({ kind: 'fail', message, ...failOptions });
@@ -561,7 +500,7 @@ export async function startAthenaEmulator(options: AthenaEmulatorOptions): Promi
       queryFaults.push({ kind: 'flap' });
     },
     dropNextConnection(dropOptions = {}) {
-      drops.push({ when: 'after', ...dropOptions });
+      drops.add({ when: 'after', ...dropOptions });
     },
     queries: () => [...queries.values()].map(snapshot),
     pollTimes: (queryId) => requests.filter((call) => call.operation === 'GetQueryExecution' && call.body['QueryExecutionId'] === queryId).map((call) => call.at),
@@ -575,10 +514,7 @@ export async function startAthenaEmulator(options: AthenaEmulatorOptions): Promi
       timers.clear();
       for (const query of queries.values()) query.connection?.interrupt();
       await Promise.allSettled([...running]);
-      await new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
+      await server.close();
       instance.closeSync();
     },
   };
@@ -593,61 +529,13 @@ function failed(reason: string, category: number, errorType: number, retryable: 
   return { state: 'FAILED', reason, error: { ErrorCategory: category, ErrorType: errorType, Retryable: retryable, ErrorMessage: reason } };
 }
 
-function operationOf(request: http.IncomingMessage): AthenaOperation {
-  if (request.method !== 'POST' || (request.url ?? '').split('?')[0] !== '/') {
-    throw new ServiceError('UnknownOperationException', `AWS JSON 1.1 takes POST /, not ${request.method} ${request.url}`, 404);
-  }
-  const contentType = String(request.headers['content-type'] ?? '');
-  if (!contentType.startsWith(CONTENT_TYPE)) throw new ServiceError('SerializationException', `expected Content-Type ${CONTENT_TYPE}, got "${contentType}"`);
-  const target = String(request.headers['x-amz-target'] ?? '');
-  const operation = OPERATIONS.find((name) => target === `${TARGET_PREFIX}${name}`);
-  if (!operation) throw new ServiceError('UnknownOperationException', `unknown or unsupported X-Amz-Target "${target}"`);
-  return operation;
-}
-
-function parseBody(text: string): Record<string, unknown> {
-  try {
-    const body = JSON.parse(text === '' ? '{}' : text) as unknown;
-    if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new ServiceError('SerializationException', 'the request body is not a JSON object');
-}
-
-function takeThrottle(throttles: { remaining: number; options: ThrottleOptions }[], operation: AthenaOperation): ThrottleOptions | null {
-  const index = throttles.findIndex((entry) => !entry.options.operation || entry.options.operation === operation);
-  if (index < 0) return null;
-  const entry = throttles[index]!;
-  entry.remaining -= 1;
-  if (entry.remaining <= 0) throttles.splice(index, 1);
-  return entry.options;
-}
-
-function takeDrop(drops: DropOptions[], operation: AthenaOperation): DropOptions | null {
-  const index = drops.findIndex((entry) => !entry.operation || entry.operation === operation);
-  return index < 0 ? null : drops.splice(index, 1)[0]!;
-}
-
-function decodeToken(token: unknown, id: string): number {
-  if (token === undefined) return 0;
-  try {
-    const decoded = JSON.parse(Buffer.from(String(token), 'base64').toString('utf8')) as { id?: string; offset?: number };
-    if (decoded.id === id && typeof decoded.offset === 'number') return decoded.offset;
-  } catch {
-    // fall through
-  }
-  throw new ServiceError('InvalidRequestException', 'The NextToken is not valid for this query');
-}
-
-function send(response: http.ServerResponse, status: number, payload: object): void {
-  const text = JSON.stringify(payload);
-  response.writeHead(status, { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': randomUUID() });
-  response.end(text);
-}
-
-function sendError(response: http.ServerResponse, error: ServiceError): void {
-  send(response, error.status, { __type: error.errorType, Message: error.message, ...error.extra });
+/** The error an injected throttle answers with: Athena's concurrency limit or a plain rate limit. */
+function throttleError(throttle: ThrottleOptions | null): ServiceError | null {
+  if (!throttle) return null;
+  const errorType = throttle.errorType ?? 'ThrottlingException';
+  return errorType === 'TooManyRequestsException'
+    ? new ServiceError(errorType, 'You have exceeded the limit for the number of queries you can run concurrently.', 400, { Reason: 'CONCURRENT_QUERY_LIMIT_EXCEEDED' })
+    : new ServiceError(errorType, 'Rate exceeded');
 }
 
 // ---- parameters -----------------------------------------------------------------------------

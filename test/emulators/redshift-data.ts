@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pg, { type PoolClient, type PoolConfig } from 'pg';
+import { decodePageToken, encodePageToken, FaultQueue, serveJson, ServiceError, type DropOptions as JsonDropOptions, type RecordedJsonCall } from './json-protocol';
 import { columnMetadata, fieldOf, knownType, toJson, type ColumnMetadataJson, type FieldJson } from './redshift-data-fields';
 import { bindNamedParameters, ParameterError, type SqlParameterJson } from './redshift-data-sql';
 
@@ -31,7 +30,6 @@ export type RedshiftDataOperation = 'ExecuteStatement' | 'DescribeStatement' | '
 
 const OPERATIONS: readonly RedshiftDataOperation[] = ['ExecuteStatement', 'DescribeStatement', 'GetStatementResult', 'CancelStatement'];
 const TARGET_PREFIX = 'RedshiftData.';
-const CONTENT_TYPE = 'application/x-amz-json-1.1';
 const PARAMETER_NAME = /^[0-9A-Za-z_]+$/;
 
 export interface RedshiftDataEmulatorOptions {
@@ -72,23 +70,12 @@ export interface EmulatedStatement {
   finishedAt: number | null;
 }
 
-export interface RecordedCall {
-  readonly operation: RedshiftDataOperation;
-  readonly body: Record<string, unknown>;
-  readonly headers: http.IncomingHttpHeaders;
-  readonly at: number;
-  /** `ok`, an error type, or `dropped`. */
-  outcome?: string;
+export interface RecordedCall extends RecordedJsonCall<RedshiftDataOperation> {
   /** For DescribeStatement: the status reported. */
   reportedStatus?: string;
 }
 
-export interface DropOptions {
-  /** Only this operation's next call (default: the next call of any operation). */
-  readonly operation?: RedshiftDataOperation;
-  /** `before`: the request is dropped unprocessed; `after` (default): processed, then the response is lost. */
-  readonly when?: 'before' | 'after';
-}
+export type DropOptions = JsonDropOptions<RedshiftDataOperation>;
 
 export interface RedshiftDataEmulator {
   readonly endpoint: string;
@@ -107,12 +94,6 @@ export interface RedshiftDataEmulator {
   dropNextConnection(options?: DropOptions): void;
   statements(): readonly EmulatedStatement[];
   close(): Promise<void>;
-}
-
-class ServiceError extends Error {
-  constructor(readonly errorType: string, message: string, readonly status = 400, readonly extra: Record<string, unknown> = {}) {
-    super(message);
-  }
 }
 
 type Fault = { readonly kind: 'fail'; readonly message: string } | { readonly kind: 'timeout' };
@@ -141,8 +122,8 @@ export async function startRedshiftDataEmulator(options: RedshiftDataEmulatorOpt
   const requests: RecordedCall[] = [];
   const statements = new Map<string, StatementRecord>();
   const byToken = new Map<string, string>();
-  const throttles: { remaining: number; operation: RedshiftDataOperation | undefined }[] = [];
-  const drops: DropOptions[] = [];
+  const throttles = new FaultQueue<RedshiftDataOperation, { readonly operation?: RedshiftDataOperation | undefined }>();
+  const drops = new FaultQueue<RedshiftDataOperation, DropOptions>();
   const faults: Fault[] = [];
   const running = new Set<Promise<void>>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -346,13 +327,13 @@ export async function startRedshiftDataEmulator(options: RedshiftDataEmulatorOpt
       throw new ServiceError('ResourceNotFoundException', 'Query does not have result. Please check query status with DescribeStatement.', 400, { ResourceId: statement.id });
     }
     const records = statement.records ?? [];
-    const start = decodeToken(body['NextToken'], statement.id);
+    const start = decodePageToken(body['NextToken'], statement.id, () => new ServiceError('ValidationException', 'The NextToken is not valid for this statement.'));
     const end = start + pageSize;
     return {
       Records: records.slice(start, end),
       ColumnMetadata: statement.columns ?? [],
       TotalNumRows: records.length,
-      ...(end < records.length ? { NextToken: Buffer.from(JSON.stringify({ id: statement.id, offset: end })).toString('base64') } : {}),
+      ...(end < records.length ? { NextToken: encodePageToken(statement.id, end) } : {}),
     };
   }
 
@@ -376,61 +357,27 @@ export async function startRedshiftDataEmulator(options: RedshiftDataEmulatorOpt
 
   // ---- HTTP ---------------------------------------------------------------------------------
 
-  async function handle(request: http.IncomingMessage, response: http.ServerResponse, text: string): Promise<void> {
-    let record: RecordedCall;
-    try {
-      const operation = operationOf(request);
-      calls[operation] += 1;
-      record = { operation, body: parseBody(text), headers: request.headers, at: performance.now() };
-      requests.push(record);
-    } catch (error) {
-      sendError(response, error as ServiceError);
-      return;
-    }
-    const drop = takeDrop(drops, record.operation);
-    if (drop?.when === 'before') {
-      record.outcome = 'dropped';
-      request.socket.destroy();
-      return;
-    }
-    let status = 200;
-    let payload: object;
-    try {
-      if (takeThrottle(throttles, record.operation)) throw new ServiceError('ThrottlingException', 'Rate exceeded');
-      payload = await HANDLERS[record.operation](record.body);
+  const server = await serveJson<RedshiftDataOperation, RecordedCall>({
+    targetPrefix: TARGET_PREFIX,
+    operations: OPERATIONS,
+    calls,
+    requests,
+    drops,
+    throttle: (operation) => (throttles.take(operation) ? new ServiceError('ThrottlingException', 'Rate exceeded') : null),
+    async answer(record) {
+      const payload = await HANDLERS[record.operation](record.body);
       if (record.operation === 'DescribeStatement') record.reportedStatus = (payload as { Status: string }).Status;
-      record.outcome = 'ok';
-    } catch (error) {
-      const failure = error instanceof ServiceError ? error : new ServiceError('InternalServerException', (error as Error).message, 500);
-      record.outcome = failure.errorType;
-      status = failure.status;
-      payload = { __type: failure.errorType, Message: failure.message, ...failure.extra };
-    }
-    if (drop) {
-      record.outcome = 'dropped';
-      request.socket.destroy();
-      return;
-    }
-    send(response, status, payload);
-  }
-
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      void handle(request, response, Buffer.concat(chunks).toString('utf8')).catch(() => request.socket.destroy());
-    });
+      return payload;
+    },
+    serialize: toJson,
   });
-  server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.endpoint,
     calls,
     requests,
     throttleNext(count = 1, operation) {
-      throttles.push({ remaining: count, operation });
+      throttles.add({ operation }, count);
     },
     failNext(message) {
       faults.push({ kind: 'fail', message });
@@ -442,7 +389,7 @@ export async function startRedshiftDataEmulator(options: RedshiftDataEmulatorOpt
       faults.push({ kind: 'timeout' });
     },
     dropNextConnection(dropOptions = {}) {
-      drops.push({ when: 'after', ...dropOptions });
+      drops.add({ when: 'after', ...dropOptions });
     },
     statements: () => [...statements.values()].map(snapshot),
     async close() {
@@ -455,10 +402,7 @@ export async function startRedshiftDataEmulator(options: RedshiftDataEmulatorOpt
         await pool.query('SELECT pg_cancel_backend($1)', [statement.pid]).catch(() => undefined);
       }
       await Promise.allSettled([...running]);
-      await new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      });
+      await server.close();
       await pool.end();
     },
   };
@@ -496,61 +440,4 @@ function checkParameters(value: unknown): SqlParameterJson[] | null {
     seen.add(name);
     return { name, value: text };
   });
-}
-
-function operationOf(request: http.IncomingMessage): RedshiftDataOperation {
-  if (request.method !== 'POST' || (request.url ?? '').split('?')[0] !== '/') {
-    throw new ServiceError('UnknownOperationException', `AWS JSON 1.1 takes POST /, not ${request.method} ${request.url}`, 404);
-  }
-  const contentType = String(request.headers['content-type'] ?? '');
-  if (!contentType.startsWith(CONTENT_TYPE)) throw new ServiceError('SerializationException', `expected Content-Type ${CONTENT_TYPE}, got "${contentType}"`);
-  const target = String(request.headers['x-amz-target'] ?? '');
-  const operation = OPERATIONS.find((name) => target === `${TARGET_PREFIX}${name}`);
-  if (!operation) throw new ServiceError('UnknownOperationException', `unknown or unsupported X-Amz-Target "${target}"`);
-  return operation;
-}
-
-function parseBody(text: string): Record<string, unknown> {
-  try {
-    const body = JSON.parse(text === '' ? '{}' : text) as unknown;
-    if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
-  } catch {
-    // fall through
-  }
-  throw new ServiceError('SerializationException', 'the request body is not a JSON object');
-}
-
-function takeThrottle(throttles: { remaining: number; operation: RedshiftDataOperation | undefined }[], operation: RedshiftDataOperation): boolean {
-  const index = throttles.findIndex((entry) => !entry.operation || entry.operation === operation);
-  if (index < 0) return false;
-  const entry = throttles[index]!;
-  entry.remaining -= 1;
-  if (entry.remaining <= 0) throttles.splice(index, 1);
-  return true;
-}
-
-function takeDrop(drops: DropOptions[], operation: RedshiftDataOperation): DropOptions | null {
-  const index = drops.findIndex((entry) => !entry.operation || entry.operation === operation);
-  return index < 0 ? null : drops.splice(index, 1)[0]!;
-}
-
-function decodeToken(token: unknown, id: string): number {
-  if (token === undefined) return 0;
-  try {
-    const decoded = JSON.parse(Buffer.from(String(token), 'base64').toString('utf8')) as { id?: string; offset?: number };
-    if (decoded.id === id && typeof decoded.offset === 'number') return decoded.offset;
-  } catch {
-    // fall through
-  }
-  throw new ServiceError('ValidationException', 'The NextToken is not valid for this statement.');
-}
-
-function send(response: http.ServerResponse, status: number, payload: object): void {
-  const text = toJson(payload);
-  response.writeHead(status, { 'content-type': CONTENT_TYPE, 'content-length': Buffer.byteLength(text), 'x-amzn-requestid': randomUUID() });
-  response.end(text);
-}
-
-function sendError(response: http.ServerResponse, error: ServiceError): void {
-  send(response, error.status, { __type: error.errorType, Message: error.message, ...error.extra });
 }

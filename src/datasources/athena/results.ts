@@ -1,5 +1,6 @@
 import type { ColumnInfo, Row as AthenaRow } from '@aws-sdk/client-athena';
 import type { Row, RowValue } from '../types';
+import { uniqueNames } from '../shared/row-names';
 
 /**
  * Turns GetQueryResults rows (every value a `VarCharValue` string, or absent for null) into
@@ -49,13 +50,7 @@ export function rowParser(columns: readonly ColumnInfo[]): (row: AthenaRow) => R
 
 /** Row keys: the column labels; a repeated name gets `_2`, `_3`, ... so no value is lost. */
 export function columnNames(columns: readonly ColumnInfo[]): string[] {
-  const seen = new Map<string, number>();
-  return columns.map((column, index) => {
-    const base = column.Label ?? column.Name ?? `_col${index}`;
-    const count = (seen.get(base) ?? 0) + 1;
-    seen.set(base, count);
-    return count === 1 ? base : `${base}_${count}`;
-  });
+  return uniqueNames(columns.map((column, index) => column.Label ?? column.Name ?? `_col${index}`));
 }
 
 /** True when the row is the header Athena puts first on the first page: the column labels. */

@@ -1,4 +1,5 @@
 import { EngineError } from '../errors';
+import { AWS_THROTTLING_NAMES, isUnreachable, namePrefix, throttlingTest, type SdkErrorShape } from '../shared/errors';
 
 /**
  * How a Redshift Data API failure reads to the rest of the road. The SDK has already retried what
@@ -6,39 +7,21 @@ import { EngineError } from '../errors';
  * gets here.
  */
 
+export { isAbortError } from '../shared/errors';
+
 export const ENGINE_NAME = 'redshift';
 
 /**
  * "Slow down": the front door's throttling names, plus the Data API's own quota errors (too many
  * statements or sessions running at once), which clear up the same way — by waiting.
  */
-const THROTTLING_NAMES = new Set([
-  'ThrottlingException', 'TooManyRequestsException', 'Throttling', 'RequestLimitExceeded', 'ThrottledException',
+export const isThrottling = throttlingTest([
+  ...AWS_THROTTLING_NAMES,
   'ActiveStatementsExceededException', 'ActiveSessionsExceededException', 'ActiveWaitingRequestsExceededException',
 ]);
 
-/** Socket-level failures the SDK surfaces (Node error codes). */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-
 /** The Data API's "the cluster or workgroup is not there / not answering" errors. */
 const UNAVAILABLE_NAMES = new Set(['InternalServerException', 'DatabaseConnectionException', 'AccessDeniedException', 'UnrecognizedClientException', 'ExpiredTokenException']);
-
-interface SdkErrorShape {
-  name?: string;
-  code?: string;
-  message?: string;
-  $metadata?: { httpStatusCode?: number };
-  $fault?: 'client' | 'server';
-}
-
-export function isThrottling(error: unknown): boolean {
-  const shape = error as SdkErrorShape | null;
-  return !!shape && (THROTTLING_NAMES.has(shape.name ?? '') || shape.$metadata?.httpStatusCode === 429);
-}
-
-export function isAbortError(error: unknown): boolean {
-  return (error as SdkErrorShape | null)?.name === 'AbortError';
-}
 
 /** A FAILED statement whose error says it ran out of time (statement_timeout, WLM timeout). */
 export function isEngineTimeout(message: string): boolean {
@@ -56,9 +39,9 @@ export function toEngineError(error: unknown, queryId: string | null): EngineErr
     return new EngineError('ENGINE_UNAVAILABLE', `the Redshift Data API is throttling requests (${name || status}): ${message}`, ENGINE_NAME, queryId);
   }
   if (name === 'QueryTimeoutException') return new EngineError('QUERY_TIMEOUT', message, ENGINE_NAME, queryId);
-  if (NETWORK_CODES.has(shape.code ?? '') || status === undefined || status >= 500 || shape.$fault === 'server' || UNAVAILABLE_NAMES.has(name) || status === 403) {
-    return new EngineError('ENGINE_UNAVAILABLE', `the Redshift Data API is unreachable or failing: ${name ? `${name}: ` : ''}${message}`, ENGINE_NAME, queryId);
+  if (isUnreachable(shape) || UNAVAILABLE_NAMES.has(name) || status === 403) {
+    return new EngineError('ENGINE_UNAVAILABLE', `the Redshift Data API is unreachable or failing: ${namePrefix(name)}${message}`, ENGINE_NAME, queryId);
   }
   // ValidationException, ExecuteStatementException, ResourceNotFoundException and other 4xx: the request is wrong.
-  return new EngineError('QUERY_FAILED', `${name ? `${name}: ` : ''}${message}`, ENGINE_NAME, queryId);
+  return new EngineError('QUERY_FAILED', `${namePrefix(name)}${message}`, ENGINE_NAME, queryId);
 }

@@ -1,5 +1,6 @@
 import type { ColumnMetadata, Field } from '@aws-sdk/client-redshift-data';
 import type { Row, RowValue } from '../types';
+import { uniqueNames } from '../shared/row-names';
 
 /**
  * Turns GetStatementResult records (each value one member of the `Field` union) into typed rows,
@@ -40,13 +41,7 @@ export function recordReader(columns: readonly ColumnMetadata[]): (record: reado
 
 /** Row keys: the column labels; a repeated name gets `_2`, `_3`, ... so no value is lost. */
 export function columnNames(columns: readonly ColumnMetadata[]): string[] {
-  const seen = new Map<string, number>();
-  return columns.map((column, index) => {
-    const base = column.label || column.name || `?column?${index}`;
-    const count = (seen.get(base) ?? 0) + 1;
-    seen.set(base, count);
-    return count === 1 ? base : `${base}_${count}`;
-  });
+  return uniqueNames(columns.map((column, index) => column.label || column.name || `?column?${index}`));
 }
 
 export function fieldReader(typeName: string): Reader {

@@ -5,8 +5,10 @@ import { parameterText } from '../../sql/literals';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
 import type { Engine, ExecuteOptions, QueryResult, QueryStats, Row, RowValue } from '../types';
+import { bindParameters, EngineLifecycle, selectOneHealth } from '../shared/lifecycle';
+import { uniqueNames } from '../shared/row-names';
+import { QueryStop, type StopReason } from '../shared/stop';
 import { ENGINE_NAME, isConnectionError, toEngineError } from './errors';
-import { QueryStop, type StopReason } from './stop';
 import { redshiftTypeParsers } from './type-parsers';
 
 export type RedshiftPgLogger = Pick<Logger, 'debug' | 'info' | 'warn'>;
@@ -60,9 +62,7 @@ class RedshiftPgAdapter implements RedshiftPgEngine {
   private readonly logger: RedshiftPgLogger;
   private readonly prepared = new WeakSet<PoolClient>();
   private readonly cancelGraceMs: number;
-  private readonly shutdown = new AbortController();
-  private readonly active = new Set<Promise<unknown>>();
-  private closed = false;
+  private readonly lifecycle = new EngineLifecycle(ENGINE_NAME, 'Redshift');
 
   constructor(private readonly options: RedshiftPgEngineOptions) {
     this.pool = isPool(options.pool) ? options.pool : new pg.Pool(options.pool);
@@ -75,30 +75,15 @@ class RedshiftPgAdapter implements RedshiftPgEngine {
   }
 
   execute(query: CompiledQuery, options: ExecuteOptions = {}): Promise<RedshiftPgQueryResult> {
-    const running = this.run(query, options);
-    this.active.add(running);
-    const forget = (): void => {
-      this.active.delete(running);
-    };
-    running.then(forget, forget);
-    return running;
+    return this.lifecycle.track(this.run(query, options));
   }
 
   private async run(query: CompiledQuery, options: ExecuteOptions): Promise<RedshiftPgQueryResult> {
-    if (this.closed) throw new EngineError('ENGINE_UNAVAILABLE', 'the Redshift engine is shut down', this.name);
-    if (options.signal?.aborted) throw new EngineError('QUERY_CANCELLED', 'the query was cancelled', this.name);
-    if (options.deadline !== undefined && Date.now() >= options.deadline) {
-      throw new EngineError('QUERY_TIMEOUT', 'the query exceeded its time limit before it started', this.name);
-    }
-    let values: string[];
-    try {
-      values = query.params.map((param) => parameterText(param));
-    } catch (error) {
-      throw new EngineError('QUERY_FAILED', `cannot bind the query parameters: ${(error as Error).message}`, this.name);
-    }
+    this.lifecycle.admit(options);
+    const values = bindParameters(this.name, () => query.params.map((param) => parameterText(param)));
     const queryId = randomUUID();
     const started = performance.now();
-    const stop = new QueryStop(options, this.shutdown.signal, 'Redshift');
+    const stop = new QueryStop(options, this.lifecycle.shutdownSignal, 'Redshift');
     try {
       const client = await this.acquire(stop, queryId);
       const backendPid = processId(client);
@@ -185,34 +170,19 @@ class RedshiftPgAdapter implements RedshiftPgEngine {
   }
 
   async health(): Promise<boolean> {
-    if (this.closed) return false;
-    try {
-      const result = await this.execute({ sql: 'SELECT 1 AS ok', params: [] }, { deadline: Date.now() + 5_000 });
-      return result.rows.length === 1;
-    } catch (error) {
-      this.logger.warn({ engine: this.name, err: (error as Error).message }, 'redshift health check failed');
-      return false;
-    }
+    if (this.lifecycle.closed) return false;
+    return selectOneHealth(this, this.logger, 5_000, 'redshift health check failed');
   }
 
   /** Cancels the queries still running (each rejects with ENGINE_UNAVAILABLE), then ends the pool. */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.shutdown.abort();
-    await Promise.allSettled([...this.active]);
-    await this.pool.end();
+    if (await this.lifecycle.close()) await this.pool.end();
   }
 }
 
 /** Rows keyed by column name; a repeated name gets `_2`, `_3`, ... so no value is lost. */
 function toRows(fields: readonly FieldDef[], rows: readonly unknown[][]): Row[] {
-  const seen = new Map<string, number>();
-  const names = fields.map((field) => {
-    const count = (seen.get(field.name) ?? 0) + 1;
-    seen.set(field.name, count);
-    return count === 1 ? field.name : `${field.name}_${count}`;
-  });
+  const names = uniqueNames(fields.map((field) => field.name));
   return rows.map((values) => {
     const row: Record<string, RowValue> = {};
     names.forEach((name, index) => {

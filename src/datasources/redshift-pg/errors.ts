@@ -1,9 +1,7 @@
 import { EngineError } from '../errors';
+import { NETWORK_CODES } from '../shared/errors';
 
 export const ENGINE_NAME = 'redshift';
-
-/** Node socket and DNS failures. */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /**
  * SQLSTATE classes and codes that say "the server is not there for us", not "the SQL is wrong":

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { EngineErrorCode } from '../errors';
 import type { ExecuteOptions } from '../types';
 
@@ -7,34 +6,33 @@ export interface StopReason {
   readonly message: string;
 }
 
-/** Statement states after which the Data API does no more work. */
-export const TERMINAL_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'ABORTED']);
+/** Longest delay `setTimeout` takes; a deadline further out than this never fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
- * One execute call: its idempotency token, its counters, and one signal that trips on the caller's
- * abort, the deadline or the engine's shutdown, remembering which came first.
+ * Why one query must stop, if it must: the caller's abort, the deadline or the engine's shutdown,
+ * whichever comes first. The reason is remembered, `signal` aborts with it (to hand to calls and
+ * sleeps), and `tripped` resolves with it (and never otherwise), to race against a promise.
  */
-export class StatementRun {
-  readonly token = randomUUID();
-  readonly started = performance.now();
-  statementId: string | null = null;
-  lastStatus: string | undefined;
-  polls = 0;
-  pages = 0;
-  throttled = 0;
+export class QueryStop {
+  private reason: StopReason | null = null;
   private readonly controller = new AbortController();
   readonly signal = this.controller.signal;
-  private reason: StopReason | null = null;
+  private resolve!: (reason: StopReason) => void;
+  readonly tripped = new Promise<StopReason>((resolve) => {
+    this.resolve = resolve;
+  });
   private readonly timer: ReturnType<typeof setTimeout> | undefined;
   private readonly detach: () => void;
 
-  constructor(options: ExecuteOptions, shutdown: AbortSignal) {
+  /** `engine` names the engine in the shutdown message (`the Athena engine is shutting down`). */
+  constructor(options: ExecuteOptions, shutdown: AbortSignal, engine: string) {
     const onAbort = (): void => this.trip({ code: 'QUERY_CANCELLED', message: 'the query was cancelled' });
-    const onShutdown = (): void => this.trip({ code: 'ENGINE_UNAVAILABLE', message: 'the Redshift engine is shutting down' });
+    const onShutdown = (): void => this.trip({ code: 'ENGINE_UNAVAILABLE', message: `the ${engine} engine is shutting down` });
     options.signal?.addEventListener('abort', onAbort, { once: true });
     shutdown.addEventListener('abort', onShutdown, { once: true });
     const left = options.deadline === undefined ? undefined : options.deadline - Date.now();
-    this.timer = left === undefined || left > 2 ** 31 - 1
+    this.timer = left === undefined || left > MAX_TIMER_MS
       ? undefined
       : setTimeout(() => this.trip({ code: 'QUERY_TIMEOUT', message: 'the query exceeded its time limit' }), Math.max(0, left));
     this.detach = () => {
@@ -47,15 +45,11 @@ export class StatementRun {
     return this.reason;
   }
 
-  /** True while the Data API may still be running the statement (submitted, no terminal state seen). */
-  get mayBeRunning(): boolean {
-    return this.statementId !== null && !TERMINAL_STATES.has(this.lastStatus ?? '');
-  }
-
   private trip(reason: StopReason): void {
     if (this.reason) return;
     this.reason = reason;
     this.controller.abort(reason);
+    this.resolve(reason);
   }
 
   dispose(): void {

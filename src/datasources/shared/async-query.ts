@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CompiledQuery } from '../../sql/types';
+import { EngineError } from '../errors';
+import type { ExecuteOptions, QueryStats } from '../types';
+import { isAbortError } from './errors';
+import { bindParameters, EngineLifecycle } from './lifecycle';
+import { CallRateLimiter, pollDelay, sleep, type PollOptions } from './poll';
+import { QueryStop, type StopReason } from './stop';
+
+/**
+ * The lifecycle of a query on an engine that runs it asynchronously behind an HTTP API (Athena,
+ * the Redshift Data API): submit with an idempotency token → poll the status with backoff until a
+ * terminal state → fetch the result pages. Throttled calls are retried (a throttled poll is a
+ * missed poll); a caller's abort, the deadline or the engine's shutdown stops the engine query
+ * (best effort) and rejects with QUERY_CANCELLED / QUERY_TIMEOUT / ENGINE_UNAVAILABLE. An adapter
+ * supplies the API calls (`AsyncQueryProtocol`) and its wording (`AsyncQueryMessages`).
+ */
+
+export type AsyncQueryLogger = Pick<Logger, 'debug' | 'info' | 'warn'>;
+
+/** The counters every polling adapter reports beside the shared QueryStats. */
+export interface PolledQueryStats extends QueryStats {
+  /** Status calls made for this query (throttled ones included). */
+  readonly polls: number;
+  /** Result pages read. */
+  readonly pages: number;
+  /** Calls the engine throttled and the adapter retried (beyond the SDK's own retries). */
+  readonly throttled: number;
+}
+
+export interface AsyncQueryProtocol<Input, Status> {
+  /** The submit request, with the run's idempotency token; throwing fails the query (cannot bind). */
+  prepare(query: CompiledQuery, token: string): Input;
+  /** Submits the query; resolves to the engine's id for it, if it gave one. */
+  submit(input: Input): Promise<string | undefined>;
+  /** One status call. */
+  describe(queryId: string, signal: AbortSignal): Promise<Status>;
+  stateOf(status: Status): string | undefined;
+  /** Judges one query's statuses: true when it succeeded, false to poll on; throws an EngineError when it failed. */
+  watch(queryId: string): (status: Status) => boolean;
+  /** Stops the query on the engine. */
+  cancel(queryId: string, signal: AbortSignal): Promise<unknown>;
+  isThrottling(error: unknown): boolean;
+  toEngineError(error: unknown, queryId: string | null): EngineError;
+}
+
+/** Log and error texts, in the engine's own words. */
+export interface AsyncQueryMessages {
+  readonly noId: string;
+  readonly submitted: string;
+  readonly pollThrottled: string;
+  readonly callThrottled: string;
+  readonly stopped: string;
+  readonly stopFailed: string;
+}
+
+export interface AsyncQuerySettings<Input, Status> {
+  /** The engine's name, as errors carry it. */
+  readonly engine: string;
+  /** How messages name the engine (`Athena`, `Redshift`). */
+  readonly label: string;
+  /** States after which the engine does no more work. */
+  readonly terminalStates: ReadonlySet<string>;
+  readonly protocol: AsyncQueryProtocol<Input, Status>;
+  readonly messages: AsyncQueryMessages;
+  readonly logger: AsyncQueryLogger;
+  readonly poll: PollOptions;
+  readonly throttleRetries: number;
+  readonly stopTimeoutMs: number;
+}
+
+const POLLING_FAILED: StopReason = { code: 'ENGINE_UNAVAILABLE', message: 'polling failed' };
+
+/** One execute call: its idempotency token, its counters, and why it must stop (if it must). */
+export class PolledRun extends QueryStop {
+  readonly token = randomUUID();
+  readonly started = performance.now();
+  queryId: string | null = null;
+  lastState: string | undefined;
+  polls = 0;
+  pages = 0;
+  throttled = 0;
+
+  constructor(options: ExecuteOptions, shutdown: AbortSignal, label: string, private readonly terminalStates: ReadonlySet<string>) {
+    super(options, shutdown, label);
+  }
+
+  /** True while the engine may still be running the query (submitted, no terminal state seen). */
+  get mayBeRunning(): boolean {
+    return this.queryId !== null && !this.terminalStates.has(this.lastState ?? '');
+  }
+}
+
+/** The shared stats of a finished run. */
+export function polledStats(run: PolledRun, rows: number, bytesScanned: number | null): PolledQueryStats {
+  return { queryId: run.queryId!, durationMs: performance.now() - run.started, bytesScanned, rows, polls: run.polls, pages: run.pages, throttled: run.throttled };
+}
+
+export class AsyncQueryRunner<Input, Status> {
+  private readonly lifecycle: EngineLifecycle;
+  private readonly limiter: CallRateLimiter;
+
+  constructor(private readonly settings: AsyncQuerySettings<Input, Status>) {
+    this.lifecycle = new EngineLifecycle(settings.engine, settings.label);
+    this.limiter = new CallRateLimiter(settings.poll.maxCallsPerSecond);
+  }
+
+  get closed(): boolean {
+    return this.lifecycle.closed;
+  }
+
+  /** Runs `query` to a terminal state; `complete` turns the final status into the result (fetching pages). */
+  execute<R>(query: CompiledQuery, options: ExecuteOptions, complete: (run: PolledRun, status: Status) => Promise<R>): Promise<R> {
+    return this.lifecycle.track(this.run(query, options, complete));
+  }
+
+  /** Stops the running queries and waits for them; false when closed already. */
+  close(): Promise<boolean> {
+    return this.lifecycle.close();
+  }
+
+  private async run<R>(query: CompiledQuery, options: ExecuteOptions, complete: (run: PolledRun, status: Status) => Promise<R>): Promise<R> {
+    const { engine, label, terminalStates, protocol } = this.settings;
+    this.lifecycle.admit(options);
+    const run = new PolledRun(options, this.lifecycle.shutdownSignal, label, terminalStates);
+    try {
+      const input = bindParameters(engine, () => protocol.prepare(query, run.token));
+      run.queryId = await this.submit(input, run);
+      if (run.stopReason) throw run.stopReason;
+      const status = await this.waitForCompletion(run);
+      return await complete(run, status);
+    } catch (error) {
+      throw await this.failure(run, error);
+    } finally {
+      run.dispose();
+    }
+  }
+
+  /** The error the caller sees; a query the engine may still run is stopped first, not left running (and billing). */
+  private async failure(run: PolledRun, error: unknown): Promise<EngineError> {
+    const reason = run.stopReason;
+    if (reason) {
+      if (run.mayBeRunning) await this.stop(run.queryId!, reason);
+      return new EngineError(reason.code, reason.message, this.settings.engine, run.queryId);
+    }
+    // Giving up on a query the engine may still run (e.g. polls failing): stop it.
+    if (run.mayBeRunning && !(error instanceof EngineError)) await this.stop(run.queryId!, POLLING_FAILED);
+    return this.settings.protocol.toEngineError(error, run.queryId);
+  }
+
+  /**
+   * Submits with the run's token, so every retry (the SDK's or ours) lands on the same query. The
+   * call in flight is not aborted by the caller (we could not learn the id of a query it may have
+   * started); an abort meanwhile stops the query as soon as the id is known.
+   */
+  private async submit(input: Input, run: PolledRun): Promise<string> {
+    const { engine, protocol, messages, logger } = this.settings;
+    const queryId = await this.withThrottleRetry(run, () => protocol.submit(input));
+    if (!queryId) throw new EngineError('QUERY_FAILED', messages.noId, engine);
+    logger.debug({ engine, queryId, token: run.token }, messages.submitted);
+    return queryId;
+  }
+
+  /** Polls until a terminal state; only the protocol's judge says success. */
+  private async waitForCompletion(run: PolledRun): Promise<Status> {
+    const queryId = run.queryId!;
+    const succeeded = this.settings.protocol.watch(queryId);
+    let throttledInARow = 0;
+    for (let attempt = 0; ; attempt += 1) {
+      await sleep(pollDelay(attempt, this.settings.poll), run.signal);
+      await sleep(this.limiter.reserve(), run.signal);
+      run.polls += 1;
+      let status: Status;
+      try {
+        status = await this.settings.protocol.describe(queryId, run.signal);
+        throttledInARow = 0;
+      } catch (error) {
+        if (!this.missedPoll(run, error, throttledInARow)) throw error;
+        throttledInARow += 1;
+        continue;
+      }
+      run.lastState = this.settings.protocol.stateOf(status);
+      if (succeeded(status)) return status;
+    }
+  }
+
+  /** A throttled poll is a missed poll: keep going on the (growing) schedule, a few times in a row. */
+  private missedPoll(run: PolledRun, error: unknown, throttledInARow: number): boolean {
+    const { engine, protocol, messages, logger, throttleRetries } = this.settings;
+    if (!protocol.isThrottling(error) || throttledInARow >= throttleRetries || run.stopReason) return false;
+    run.throttled += 1;
+    logger.warn({ engine, queryId: run.queryId }, messages.pollThrottled);
+    return true;
+  }
+
+  /** Retries a call the engine throttles after the SDK gave up, with the poll backoff; abortable between tries. */
+  async withThrottleRetry<T>(run: PolledRun, call: () => Promise<T>): Promise<T> {
+    const { engine, protocol, messages, logger, throttleRetries, poll } = this.settings;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await call();
+      } catch (error) {
+        if (!protocol.isThrottling(error) || attempt >= throttleRetries || run.stopReason) throw error;
+        run.throttled += 1;
+        logger.warn({ engine, queryId: run.queryId, attempt: attempt + 1 }, messages.callThrottled);
+        await sleep(pollDelay(attempt + 1, poll), run.signal);
+      }
+    }
+  }
+
+  /** Reads result pages until no NextToken comes back; each fetch is throttle-retried and counted. */
+  async readPages<P extends { NextToken?: string | undefined }>(run: PolledRun, fetch: (nextToken: string | undefined) => Promise<P>, onPage: (page: P, index: number) => void): Promise<void> {
+    let nextToken: string | undefined;
+    let index = 0;
+    do {
+      const token = nextToken;
+      const page = await this.withThrottleRetry(run, () => fetch(token));
+      run.pages += 1;
+      onPage(page, index);
+      index += 1;
+      nextToken = page.NextToken;
+    } while (nextToken);
+  }
+
+  /** Best effort: a failed stop is logged, never thrown over the error the caller should see. */
+  private async stop(queryId: string, reason: StopReason): Promise<void> {
+    const { engine, protocol, messages, logger, stopTimeoutMs } = this.settings;
+    try {
+      await protocol.cancel(queryId, AbortSignal.timeout(stopTimeoutMs));
+      logger.info({ engine, queryId, reason: reason.code }, messages.stopped);
+    } catch (error) {
+      // The query may have finished meanwhile (an engine may refuse to stop a finished one).
+      logger.warn({ engine, queryId, reason: reason.code, err: isAbortError(error) ? 'timed out' : (error as Error).message }, messages.stopFailed);
+    }
+  }
+}
