@@ -16,20 +16,28 @@ function castPlaceholder(param: BoundParam): string {
   return type ? `CAST(? AS ${type})` : '?';
 }
 
+/** Strings and booleans bind as themselves; every other value is cast to its exact DuckDB type. */
 function sqlType(type: ValueType): string | null {
-  switch (type.kind) {
+  return type.kind === 'string' || type.kind === 'boolean' ? null : duckdbScalarType(type);
+}
+
+/** The DuckDB type name of a lake value type. */
+export function duckdbScalarType(value: ValueType): string {
+  switch (value.kind) {
     case 'string':
+      return 'VARCHAR';
     case 'boolean':
-      return null;
+      return 'BOOLEAN';
     case 'int':
       return 'INTEGER';
     case 'bigint':
       return 'BIGINT';
     case 'float':
+      return 'FLOAT';
     case 'double':
       return 'DOUBLE';
     case 'decimal':
-      return `DECIMAL(${type.precision},${type.scale})`;
+      return `DECIMAL(${value.precision},${value.scale})`;
     case 'date':
       return 'DATE';
     case 'timestamp':
