@@ -100,7 +100,10 @@ class SqlBuilder {
     if (measure.fn === 'count') return measure.column ? `count(${this.column(measure.column)})` : 'count(*)';
     if (!measure.column) throw new Error(`aggregate ${measure.fn} needs a column`);
     const column = this.column(measure.column);
-    return measure.fn === 'countDistinct' ? `count(DISTINCT ${column})` : `${measure.fn}(${column})`;
+    if (measure.fn === 'countDistinct') return `count(DISTINCT ${column})`;
+    // Engines disagree on the scale of avg(decimal); over a double every engine gives one answer.
+    if (measure.fn === 'avg') return `avg(CAST(${column} AS ${this.dialect.doubleType}))`;
+    return `${measure.fn}(${column})`;
   }
 
   private orderBy(terms: readonly OrderTerm<string>[]): string {

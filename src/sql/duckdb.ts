@@ -8,6 +8,7 @@ export const duckdbDialect: Dialect = {
   tableName: (ref) => `"${ref.database.replace(/"/g, '""')}"."${ref.table.replace(/"/g, '""')}"`,
   placeholder: (_index, param) => castPlaceholder(param),
   structField: (base, field) => `struct_extract(${base}, '${field.replace(/'/g, "''")}')`,
+  doubleType: 'DOUBLE',
   timeTrunc: (grain, expression) => `date_trunc('${grain}', ${expression})`,
 };
 

@@ -19,6 +19,7 @@ function redshiftDialect(name: string, marker: (position: number) => string): Di
     // Spectrum nested data and SUPER navigation: a dot path, each part quoted.
     structField: (base, field) => `${base}.${quoteIdentifier(field)}`,
     timeTrunc: (grain, expression) => `date_trunc('${grain}', ${expression})`,
+    doubleType: 'DOUBLE PRECISION',
     // LIMIT/OFFSET must be constants: a bound LIMIT fails ("Not implemented", aws/amazon-redshift-jdbc-driver#37).
     inlineRowCounts: true,
     // Redshift lexes strings as PostgreSQL 8.0 did (no standard_conforming_strings): '\\' is one backslash, '\' never ends.

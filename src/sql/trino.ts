@@ -16,6 +16,7 @@ export const athenaDialect: Dialect = {
   placeholder: () => '?',
   structField: (base, field) => `${base}.${quoteIdentifier(field)}`,
   // date_trunc('week', ...) starts weeks on Monday (ISO), as DuckDB and Redshift do.
+  doubleType: 'DOUBLE',
   timeTrunc: (grain, expression) => `date_trunc('${grain}', ${expression})`,
   inlineRowCounts: true,
   selectListPredicate: (predicate) => `EXISTS (SELECT 1 WHERE ${predicate})`,

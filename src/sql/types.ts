@@ -25,6 +25,8 @@ export interface Dialect {
   /** Access to a field of a struct-valued expression. */
   structField(base: string, field: string): string;
   timeTrunc(grain: TimeGrain, expression: string): string;
+  /** The engine's double-precision type: averages are taken over it so every engine gives the same answer. */
+  readonly doubleType: string;
   /** LIMIT/OFFSET as inline integers (the compiler checks them), for engines that take only a constant there (Athena, Redshift). */
   readonly inlineRowCounts?: boolean;
   /** Rewrites a predicate in the SELECT list (a column mask); Athena takes `?` only inside a WHERE clause. */

@@ -94,3 +94,12 @@ test('a policy view filters rows and masks cells before the caller\'s own clause
     'SELECT "t"."amount" AS "amount" FROM (SELECT CASE WHEN "v"."status" = ? THEN "v"."amount" END AS "amount", "v"."currency" AS "currency" FROM "sales"."transactions" AS "v" WHERE "v"."currency" = ?) AS "t" WHERE "t"."amount" > CAST(? AS DECIMAL(2,0)) LIMIT CAST(? AS BIGINT)');
   assert.deepEqual(compiled.params.map((param) => param.value), ['completed', 'JPY', '10', 10]);
 });
+
+test('averages are taken over a double so every engine gives the same answer', () => {
+  const query: AggregateQuery = {
+    kind: 'aggregate', from, where: null, groupBy: [],
+    measures: [{ alias: 'm0', fn: 'avg', column: column('amount') }],
+    orderBy: [], limit: null, offset: 0,
+  };
+  assert.equal(compileQuery(query, duckdbDialect).sql, 'SELECT avg(CAST("t"."amount" AS DOUBLE)) AS "m0" FROM "sales"."transactions" AS "t"');
+});
