@@ -3,10 +3,10 @@ import { test } from 'node:test';
 import { CallRateLimiter, DEFAULT_POLL, pollDelay, pollOptions, pollSchedule, sleep } from '../../src/datasources/athena/poll';
 
 test('the poll schedule starts fast and grows geometrically to its cap', () => {
-  assert.deepEqual(pollSchedule(8, DEFAULT_POLL), [100, 150, 225, 338, 506, 759, 1139, 1709]);
+  assert.deepEqual(pollSchedule(8, DEFAULT_POLL), [50, 75, 113, 169, 253, 380, 570, 854]);
   assert.deepEqual(pollSchedule(6, pollOptions({ firstMs: 100, factor: 2, maxMs: 1000 })), [100, 200, 400, 800, 1000, 1000]);
   assert.equal(pollDelay(1_000_000, DEFAULT_POLL), DEFAULT_POLL.maxMs, 'a query polled for hours stays at the cap');
-  assert.deepEqual(pollSchedule(3, pollOptions({ factor: 1 })), [100, 100, 100]);
+  assert.deepEqual(pollSchedule(3, pollOptions({ factor: 1 })), [50, 50, 50]);
 });
 
 test('poll options are checked when the engine is made', () => {

@@ -8,7 +8,7 @@ import { resolvePollOptions, type PollOptions } from '../shared/poll';
 
 export { CallRateLimiter, pollDelay, pollSchedule, sleep, type PollOptions } from '../shared/poll';
 
-export const DEFAULT_POLL: PollOptions = Object.freeze({ firstMs: 100, maxMs: 2_000, factor: 1.5, maxCallsPerSecond: 20 });
+export const DEFAULT_POLL: PollOptions = Object.freeze({ firstMs: 50, maxMs: 1_000, factor: 1.5, maxCallsPerSecond: 20 });
 
 /** Fills in defaults and rejects nonsense early (at engine creation, not at the first query). */
 export function pollOptions(overrides: Partial<PollOptions> = {}): PollOptions {
