@@ -1,8 +1,12 @@
 import type { ValueType } from '../query/types';
 import { parameterText } from './literals';
+import { dateTrunc, qualifiedTableName, quoteIdentifier, typeName, type TypeNames } from './standard';
 import type { BoundParam, Dialect } from './types';
 
-const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+const REDSHIFT_TYPES: TypeNames = {
+  string: 'VARCHAR', boolean: 'BOOLEAN', int: 'INTEGER', bigint: 'BIGINT', float: 'REAL', double: 'DOUBLE PRECISION', date: 'DATE', timestamp: 'TIMESTAMP',
+};
 
 /**
  * Redshift, in two parameter forms that share everything else: the Data API (named `:p1`,
@@ -14,12 +18,12 @@ function redshiftDialect(name: string, marker: (position: number) => string): Di
   return {
     name,
     quoteIdentifier,
-    tableName: (ref) => `${quoteIdentifier(ref.database)}.${quoteIdentifier(ref.table)}`,
+    tableName: qualifiedTableName,
     placeholder: (index, param) => castPlaceholder(marker(index + 1), param.type),
     // Spectrum nested data and SUPER navigation: a dot path, each part quoted.
     structField: (base, field) => `${base}.${quoteIdentifier(field)}`,
-    timeTrunc: (grain, expression) => `date_trunc('${grain}', ${expression})`,
-    doubleType: 'DOUBLE PRECISION',
+    timeTrunc: dateTrunc,
+    doubleType: REDSHIFT_TYPES.double,
     // LIMIT/OFFSET must be constants: a bound LIMIT fails ("Not implemented", aws/amazon-redshift-jdbc-driver#37).
     inlineRowCounts: true,
     // Redshift lexes strings as PostgreSQL 8.0 did (no standard_conforming_strings): '\\' is one backslash, '\' never ends.
@@ -54,25 +58,7 @@ function castPlaceholder(marker: string, type: ValueType): string {
   return sqlType ? `CAST(${marker} AS ${sqlType})` : marker;
 }
 
+
 function redshiftType(type: ValueType): string | null {
-  switch (type.kind) {
-    case 'string':
-      return null;
-    case 'boolean':
-      return 'BOOLEAN';
-    case 'int':
-      return 'INTEGER';
-    case 'bigint':
-      return 'BIGINT';
-    case 'float':
-      return 'REAL';
-    case 'double':
-      return 'DOUBLE PRECISION';
-    case 'decimal':
-      return `DECIMAL(${type.precision},${type.scale})`;
-    case 'date':
-      return 'DATE';
-    case 'timestamp':
-      return 'TIMESTAMP';
-  }
+  return type.kind === 'string' ? null : typeName(type, REDSHIFT_TYPES);
 }

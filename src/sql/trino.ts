@@ -1,6 +1,5 @@
+import { dateTrunc, qualifiedTableName, quoteIdentifier } from './standard';
 import type { Dialect } from './types';
-
-const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /**
  * Athena (engine v3, Trino SQL). Values travel as `ExecutionParameters`, SQL literal text typed
@@ -12,12 +11,12 @@ const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"
 export const athenaDialect: Dialect = {
   name: 'athena',
   quoteIdentifier,
-  tableName: (ref) => `${quoteIdentifier(ref.database)}.${quoteIdentifier(ref.table)}`,
+  tableName: qualifiedTableName,
   placeholder: () => '?',
   structField: (base, field) => `${base}.${quoteIdentifier(field)}`,
   // date_trunc('week', ...) starts weeks on Monday (ISO), as DuckDB and Redshift do.
   doubleType: 'DOUBLE',
-  timeTrunc: (grain, expression) => `date_trunc('${grain}', ${expression})`,
+  timeTrunc: dateTrunc,
   inlineRowCounts: true,
   selectListPredicate: (predicate) => `EXISTS (SELECT 1 WHERE ${predicate})`,
 };
