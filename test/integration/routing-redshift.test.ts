@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
+import pg from 'pg';
+import { startRedshiftDataEmulator, type RedshiftDataEmulator } from '../emulators/redshift-data';
+import { startTestApp, type TestApp } from '../support/app';
+
+/**
+ * SLA-bound reads through the whole API go to Redshift (the Data API emulator on PostgreSQL,
+ * through the real SDK): the sample's sales tables are loaded into PostgreSQL schemas named like
+ * the Glue databases, and every caller gets the same rows as from the embedded engine.
+ */
+const DATABASE = 'lakegate_routing_test';
+const ADMIN = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
+let emulator: RedshiftDataEmulator;
+let viaRedshift: TestApp;
+let viaLocal: TestApp;
+
+async function loadSales(app: TestApp): Promise<void> {
+  const admin = new pg.Client(ADMIN);
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${DATABASE}`);
+  await admin.end();
+  const client = new pg.Client({ ...ADMIN, database: DATABASE });
+  await client.connect();
+  await client.query('CREATE SCHEMA sales');
+  await client.query('CREATE TABLE sales.customers (customer_id bigint, name text, email text, country text, segment text, created_at timestamp)');
+  await client.query('CREATE TABLE sales.transactions (transaction_id bigint, customer_id bigint, amount numeric(12,2), currency text, status text, channel text, ts timestamp, dt text)');
+  const insert = async (table: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> => {
+    for (let start = 0; start < rows.length; start += 500) {
+      const batch = rows.slice(start, start + 500);
+      const values = batch.map((_row, r) => `(${columns.map((_c, c) => `$${r * columns.length + c + 1}`).join(', ')})`).join(', ');
+      await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, batch.flatMap((row) => columns.map((name) => row[name] ?? null)));
+    }
+  };
+  await insert('sales.customers', ['customer_id', 'name', 'email', 'country', 'segment', 'created_at'], await app.lake.rawRows('customers'));
+  await insert('sales.transactions', ['transaction_id', 'customer_id', 'amount', 'currency', 'status', 'channel', 'ts', 'dt'], await app.lake.rawRows('transactions'));
+  await client.end();
+}
+
+before(async () => {
+  viaLocal = await startTestApp();
+  await loadSales(viaLocal);
+  emulator = await startRedshiftDataEmulator({
+    pgConfig: { ...ADMIN, database: DATABASE },
+    // Redshift reads backslashes in string literals as escapes, as PostgreSQL did before 9.1.
+    onConnect: async (client) => void (await client.query('SET standard_conforming_strings = off; SET escape_string_warning = off; SET TIME ZONE UTC')),
+  });
+  viaRedshift = await startTestApp({
+    configure: (loaded) => ({
+      ...loaded,
+      config: {
+        ...loaded.config,
+        engines: { ...loaded.config.engines, redshift: { mode: 'data-api', region: 'eu-west-1', database: DATABASE, clusterIdentifier: 'lakegate', dbUser: 'lakegate' } },
+      },
+      catalog: {
+        ...loaded.catalog,
+        datasets: loaded.catalog.datasets.map((dataset) => (dataset.table.database === 'sales' ? { ...dataset, engines: ['redshift', 'local'], slaBound: true } : dataset)),
+      },
+    }),
+    engineClients: async () => ({
+      redshiftData: new RedshiftDataClient({ region: 'eu-west-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 }),
+    }),
+  });
+});
+after(async () => {
+  await viaRedshift.close();
+  await viaLocal.close();
+  await emulator.close();
+  const admin = new pg.Client(ADMIN);
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await admin.end();
+});
+
+const QUERIES: [string, string][] = [
+  ['japan_sales', '{ customers(limit: 50, orderBy: [{ customerId: ASC }]) { customerId name country segment createdAt transactions(limit: 2, orderBy: [{ amount: DESC }]) { amount currency ts } } }'],
+  ['eu_analyst', '{ customers(where: { email: { like: "%\\\\_%" } }, limit: 100, orderBy: [{ customerId: ASC }]) { customerId email segment } }'],
+  ['eu_analyst', '{ customers(where: { email: { like: "%a%" } }, limit: 100, orderBy: [{ customerId: ASC }]) { customerId email segment createdAt } }'],
+  ['analyst', '{ transactionsAggregate(groupBy: [CHANNEL], timeGroup: { column: TS, grain: WEEK }, orderBy: [{ key: { ts: ASC } }, { key: { channel: ASC } }], limit: 1000) { key { channel ts } count sum { amount } avg { amount } countDistinct { customerId } } }'],
+];
+
+test('SLA-bound reads go to Redshift and give the same rows as the embedded engine', async () => {
+  for (const [role, query] of QUERIES) {
+    const redshift = await viaRedshift.graphql(query, {}, role);
+    const local = await viaLocal.graphql(query, {}, role);
+    assert.equal(redshift.body.errors, undefined, JSON.stringify(redshift.body.errors));
+    assert.deepEqual(roundFloats(redshift.body.data), roundFloats(local.body.data), `${role}: ${query}`);
+    const engines = redshift.body.extensions.lakegate.queries as { engine: string; reason: string }[];
+    assert.ok(engines.every((entry) => entry.engine === 'redshift' && entry.reason === 'SLA-bound read → redshift'), JSON.stringify(engines));
+  }
+});
+
+/** Float averages may differ in the last bits between engines (summation order); 12 digits agree. */
+function roundFloats(value: unknown): unknown {
+  if (typeof value === 'number' && !Number.isInteger(value)) return Number(value.toPrecision(12));
+  if (Array.isArray(value)) return value.map(roundFloats);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, roundFloats(inner)]));
+  return value;
+}
