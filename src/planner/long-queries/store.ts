@@ -1,0 +1,199 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type Redis from 'ioredis';
+import { CLAIM, COMPLETE, LOCK_FOR_STOP, LOOKUP, TOUCH } from './scripts';
+import type {
+  ClaimResult,
+  DoneOutcome,
+  HandleLookup,
+  RunningQueryRecord,
+  RunningQueryStart,
+  RunningQueryStoreOptions,
+} from './types';
+
+export const DEFAULT_PREFIX = 'lakegate:lq:';
+const DEFAULT_ORPHAN_TTL_MS = 60 * 60_000;
+const DEFAULT_DONE_RETENTION_MS = 10 * 60_000;
+
+/**
+ * The request key: identical requests by callers with the same entitlement share one engine
+ * query. The entitlement is inside the hash, so a pick-up can never cross permission sets.
+ */
+export function requestKey(parts: { entitlement: string; sql: string; params: readonly unknown[] }): string {
+  // bigint params (Decimal/Long) would make JSON.stringify throw; tag them so 1n ≠ "1".
+  const json = JSON.stringify([parts.entitlement, parts.sql, parts.params], (_k, v: unknown) =>
+    typeof v === 'bigint' ? { $bigint: v.toString() } : v,
+  );
+  return createHash('sha256').update(json).digest('hex');
+}
+
+/** 128 random bits: the handle is the only thing a client holds, so it must not be guessable. */
+export function newHandle(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+function fieldsToObject(fields: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i]!] = fields[i + 1]!;
+  return out;
+}
+
+function toRecord(fields: readonly string[]): RunningQueryRecord {
+  const f = fieldsToObject(fields);
+  return {
+    key: f.key ?? '',
+    handle: f.handle ?? '',
+    engine: f.engine ?? '',
+    queryId: f.queryId ?? '',
+    entitlement: f.entitlement ?? '',
+    startedAt: Number(f.startedAt),
+    abandonAt: Number(f.abandonAt),
+  };
+}
+
+/**
+ * Redis-backed registry of engine queries that outlived their request, shared by all replicas.
+ * It never stores SQL: only what is needed to poll, fetch or stop the engine query, and the
+ * entitlement the caller must match. The Redis connection is the caller's (not closed here).
+ */
+export class RunningQueryStore {
+  readonly prefix: string;
+  private readonly orphanTtlMs: number;
+  private readonly doneRetentionMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly redis: Redis,
+    options: RunningQueryStoreOptions = {},
+  ) {
+    this.prefix = options.prefix ?? DEFAULT_PREFIX;
+    this.orphanTtlMs = options.orphanTtlMs ?? DEFAULT_ORPHAN_TTL_MS;
+    this.doneRetentionMs = options.doneRetentionMs ?? DEFAULT_DONE_RETENTION_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Record the engine query for `key`, or return the one another request/replica started. */
+  async claim(key: string, start: RunningQueryStart, graceMs: number): Promise<ClaimResult> {
+    const handle = newHandle();
+    const abandonAt = this.now() + graceMs;
+    const fields: Record<string, string> = {
+      key,
+      handle,
+      engine: start.engine,
+      queryId: start.queryId,
+      entitlement: start.entitlement,
+      startedAt: String(start.startedAt),
+      abandonAt: String(abandonAt),
+    };
+    const [created, stored] = (await this.redis.eval(
+      CLAIM,
+      3,
+      this.recordKey(key),
+      this.abandonKey(),
+      this.handleKey(handle),
+      key,
+      abandonAt,
+      this.ttlMs(graceMs),
+      this.handleKey(''),
+      ...Object.entries(fields).flat(),
+    )) as [number, string[]];
+    const record = toRecord(stored);
+    return { created: created === 1, record, handle: record.handle };
+  }
+
+  /** The running record for a request key: checked before starting, to pick up instead. */
+  async get(key: string): Promise<RunningQueryRecord | null> {
+    const hash = await this.redis.hgetall(this.recordKey(key));
+    return Object.keys(hash).length > 0 ? toRecord(Object.entries(hash).flat()) : null;
+  }
+
+  /** The running record behind a handle, or null (unknown, expired, or already done). */
+  async byHandle(handle: string): Promise<RunningQueryRecord | null> {
+    const found = await this.lookup(handle);
+    return found.state === 'running' ? found.record : null;
+  }
+
+  /** Like byHandle, but also tells "done" apart from "never existed" for queryStatus. */
+  async lookup(handle: string): Promise<HandleLookup> {
+    const [state, fields] = (await this.redis.eval(
+      LOOKUP,
+      1,
+      this.handleKey(handle),
+      this.recordKey(''),
+      handle,
+    )) as [string, string[] | undefined];
+    if (state === 'running' && fields) return { state, record: toRecord(fields) };
+    if (state === 'done' && fields) {
+      const f = fieldsToObject(fields);
+      return { state, record: toRecord(fields), outcome: f.outcome as DoneOutcome, completedAt: Number(f.completedAt) };
+    }
+    return { state: 'unknown' };
+  }
+
+  /** A waiter is still interested: abandonAt becomes now + graceMs (never earlier). */
+  async touch(key: string, graceMs: number): Promise<boolean> {
+    const abandonAt = this.now() + graceMs;
+    const args = [key, abandonAt, this.ttlMs(graceMs), this.handleKey('')];
+    return (await this.redis.eval(TOUCH, 2, this.recordKey(key), this.abandonKey(), ...args)) === 1;
+  }
+
+  /**
+   * The engine query ended (either way): drop the running record. The handle keeps answering
+   * `done` (with the queryId, so results can still be fetched) for doneRetentionMs, then expires.
+   */
+  async complete(key: string): Promise<boolean> {
+    return (await this.retire(COMPLETE, key, 'finished')) === 1;
+  }
+
+  /** Records whose abandonAt is at or before `now`, oldest first, at most `limit`. */
+  async abandoned(now: number, limit: number): Promise<RunningQueryRecord[]> {
+    const keys = await this.redis.zrangebyscore(this.abandonKey(), '-inf', now, 'LIMIT', 0, limit);
+    if (keys.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const key of keys) pipeline.hgetall(this.recordKey(key));
+    const replies = (await pipeline.exec()) ?? [];
+    const records: RunningQueryRecord[] = [];
+    const orphans: string[] = [];
+    replies.forEach(([error, value], i) => {
+      const hash = value as Record<string, string> | null;
+      if (error || !hash || Object.keys(hash).length === 0) orphans.push(keys[i]!);
+      else records.push(toRecord(Object.entries(hash).flat()));
+    });
+    // A record that expired (no sweeper for orphanTtlMs) leaves its zset entry behind: tidy it.
+    if (orphans.length > 0) await this.redis.zrem(this.abandonKey(), ...orphans);
+    return records;
+  }
+
+  /**
+   * Exactly one caller wins, and only while the record is still abandoned (re-checked now, so a
+   * touch that raced the sweep keeps the query alive). The winner must stop the engine query;
+   * the record is already retired (handle answers done/abandoned) so new requests start afresh.
+   */
+  async tryLockForStop(key: string, ttlMs: number): Promise<boolean> {
+    const keys = [this.recordKey(key), this.abandonKey(), this.stopKey(key)];
+    const args = [key, this.now(), ttlMs, this.doneRetentionMs, this.handleKey('')];
+    return (await this.redis.eval(LOCK_FOR_STOP, 3, ...keys, ...args)) !== null;
+  }
+
+  private retire(script: string, key: string, outcome: DoneOutcome): Promise<unknown> {
+    const args = [key, outcome, this.now(), this.doneRetentionMs, this.handleKey('')];
+    return this.redis.eval(script, 2, this.recordKey(key), this.abandonKey(), ...args);
+  }
+
+  /** Records outlive abandonAt by orphanTtlMs so a dead sweeper fleet cannot leak Redis keys. */
+  private ttlMs(graceMs: number): number {
+    return graceMs + this.orphanTtlMs;
+  }
+
+  private recordKey(key: string): string {
+    return `${this.prefix}q:${key}`;
+  }
+  private handleKey(handle: string): string {
+    return `${this.prefix}h:${handle}`;
+  }
+  private abandonKey(): string {
+    return `${this.prefix}abandon`;
+  }
+  private stopKey(key: string): string {
+    return `${this.prefix}stop:${key}`;
+  }
+}

@@ -1,0 +1,48 @@
+/** What the caller knows when it starts an engine query that may outlive the request. */
+export interface RunningQueryStart {
+  /** Engine name (Engine.name), so a sweeper on any replica knows which adapter stops it. */
+  readonly engine: string;
+  /** The engine's own id (Athena QueryExecutionId): enough to poll, fetch results or stop. */
+  readonly queryId: string;
+  /** The caller's entitlement fingerprint; a pick-up must present the same one. */
+  readonly entitlement: string;
+  /** Epoch ms the engine query was started. */
+  readonly startedAt: number;
+}
+
+/** A running engine query as every replica sees it. Never holds the SQL. */
+export interface RunningQueryRecord extends RunningQueryStart {
+  /** The request key (sha256 of entitlement + SQL + params) the record is stored under. */
+  readonly key: string;
+  /** Opaque, unguessable id handed to the client in QUERY_RUNNING. */
+  readonly handle: string;
+  /** Epoch ms after which nobody waits any more and a sweeper may stop the query. */
+  readonly abandonAt: number;
+}
+
+export interface ClaimResult {
+  /** True when this call recorded the query; false when another request/replica already had. */
+  readonly created: boolean;
+  readonly record: RunningQueryRecord;
+  readonly handle: string;
+}
+
+/** Why a record left the running set: the query ended, or a sweeper stopped it unwatched. */
+export type DoneOutcome = 'finished' | 'abandoned';
+
+/** What a handle points at; `done` survives for a retention window after completion. */
+export type HandleLookup =
+  | { readonly state: 'running'; readonly record: RunningQueryRecord }
+  | { readonly state: 'done'; readonly record: RunningQueryRecord; readonly outcome: DoneOutcome; readonly completedAt: number }
+  | { readonly state: 'unknown' };
+
+export interface RunningQueryStoreOptions {
+  /** Namespace of every Redis key, so deployments and test runs do not collide. */
+  readonly prefix?: string;
+  /** How long a record outlives its abandonAt before Redis drops it anyway (no sweeper alive). */
+  readonly orphanTtlMs?: number;
+  /** How long a handle still answers `done` after complete()/stop. */
+  readonly doneRetentionMs?: number;
+  /** Injectable clock (epoch ms) for tests; replicas' clocks only need to agree to within the grace. */
+  readonly now?: () => number;
+}
