@@ -4,8 +4,11 @@ import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
 import pino from 'pino';
 import { signDevToken } from './auth/dev-token';
+import { mapClaimsToPrincipals } from './auth/principals';
+import type { Catalog } from './catalog/types';
 import { resolveHs256Secret } from './auth/secret';
 import { formatIssue, loadConfig, type LoadedConfig } from './config/load';
+import { createPolicyStore } from './policy/store';
 import { generateSampleLake } from './sample/generate';
 import { buildLakeSchema } from './schema/build';
 import { createLakegate, DEV_SECRET_FILE } from './server/app';
@@ -21,7 +24,7 @@ Commands:
   generate      write the sample lake            [--out DIR] [--rows N] [--seed N]
   token         print a dev token (local mode)   --role NAME
   check-config  validate the configuration and exit
-  schema        print the GraphQL schema (SDL)
+  schema        print the GraphQL schema (SDL)   [--role NAME: as that dev role sees it]
 
 Options:
   --config FILE   curation file (or env LAKEGATE_CONFIG; default ${path.relative(process.cwd(), SAMPLE_CONFIG)})
@@ -70,9 +73,12 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${loaded.file}: ok (${loaded.catalog.datasets.length} datasets, ${loaded.catalog.tables.length} tables)\n`);
       return 0;
     }
-    case 'schema':
-      process.stdout.write(`${printSchema(await buildLakeSchema((await load(configFile)).catalog))}\n`);
+    case 'schema': {
+      const loaded = await load(configFile);
+      const catalog = values.role ? roleCatalog(loaded, values.role) : loaded.catalog;
+      process.stdout.write(`${printSchema(await buildLakeSchema(catalog))}\n`);
       return 0;
+    }
     default:
       throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
   }
@@ -106,6 +112,18 @@ async function serve(loaded: LoadedConfig): Promise<number> {
     process.once('SIGINT', () => shutdown('SIGINT'));
     process.on('SIGHUP', () => void lakegate.reloadPermissions());
   });
+}
+
+/** The catalog cut to what a dev role's principals may read under the configured Lake Formation files. */
+function roleCatalog(loaded: LoadedConfig, role: string): Catalog {
+  const claims = loaded.config.auth.devRoles[role];
+  if (!claims) throw new UsageError(`unknown dev role "${role}"; known roles: ${Object.keys(loaded.config.auth.devRoles).join(', ')}`);
+  const settings = loaded.config.lakeFormation;
+  if (!settings) return loaded.catalog;
+  if (!loaded.lakeFormation) throw new UsageError('schema --role reads Lake Formation export files; live mode is not supported here');
+  const store = createPolicyStore(loaded.catalog, settings.catalogId);
+  store.update(loaded.lakeFormation);
+  return store.entitlementFor(mapClaimsToPrincipals(claims, loaded.config.auth.principals)).catalog;
 }
 
 function positiveInt(text: string | undefined, fallback: number, name: string): number {

@@ -70,3 +70,16 @@ test('an unknown dev role is refused with the list of roles', async () => {
   const failure = await run(process.execPath, [CLI, 'token', '--role', 'root', '--config', lake.configFile]).then(() => null, (error: { stderr: string }) => error);
   assert.match(failure?.stderr ?? '', /unknown dev role "root"; known roles: .*analyst/);
 });
+
+test('schema --role prints the schema as that role sees it', async () => {
+  const { stdout: full } = await run(process.execPath, [CLI, 'schema', '--config', lake.configFile]);
+  const { stdout: analyst } = await run(process.execPath, [CLI, 'schema', '--role', 'analyst', '--config', lake.configFile]);
+  const { stdout: guest } = await run(process.execPath, [CLI, 'schema', '--role', 'guest', '--config', lake.configFile]);
+  assert.match(full, /\n {2}email: String/);
+  assert.match(full, /\n {2}employees\(/);
+  assert.doesNotMatch(analyst, /\n {2}email: String/, 'email is hidden from the analyst');
+  assert.doesNotMatch(analyst, /\n {2}employees\(/);
+  assert.match(analyst, /\n {2}transactions\(/);
+  assert.doesNotMatch(guest, /\n {2}customers\(/);
+  assert.match(guest, /\n {2}catalog: CatalogInfo!/);
+});
