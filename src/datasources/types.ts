@@ -26,6 +26,8 @@ export interface ExecuteOptions {
 export interface EngineCapabilities {
   readonly cancellable: boolean;
   readonly reportsBytesScanned: boolean;
+  /** The engine implements `ResumableEngine` (detach from a long-running query, resume it later). */
+  readonly resumable?: boolean;
 }
 
 /** The narrow interface every engine adapter implements; the router reads capabilities, not names. */
@@ -36,4 +38,40 @@ export interface Engine {
   execute(query: CompiledQuery, options?: ExecuteOptions): Promise<QueryResult>;
   health(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** A query left running on the engine when the caller stopped waiting for it (see `ResumableEngine`). */
+export type Detached = { readonly running: true; readonly queryId: string };
+
+/** Options of the detachable calls: those of `execute`, plus when to stop waiting (epoch ms). */
+export type DetachableOptions = ExecuteOptions & { readonly detachAt: number };
+
+/**
+ * An engine whose queries can outlive one wait: started (or waited for) until `detachAt`, then
+ * left running and picked up again by id — by this replica or another — with `resume`.
+ */
+export interface ResumableEngine extends Engine {
+  /** Starts the query and waits until `detachAt` (epoch ms); if it is still running then, resolves `Detached` WITHOUT stopping it. Abort/deadline behave as in execute (they stop it). */
+  executeDetachable(query: CompiledQuery, options: DetachableOptions): Promise<QueryResult | Detached>;
+  /** Waits again for an engine query started earlier (by any replica), same outcome shape; fetches its results when it succeeded. */
+  resume(queryId: string, options: DetachableOptions): Promise<QueryResult | Detached>;
+  /** Stops an engine query by id (best effort, idempotent). */
+  stopQuery(queryId: string): Promise<void>;
+}
+
+/**
+ * True when `engine` says it is resumable (`capabilities.resumable`) and really has the methods: a
+ * wrapper that copies the capabilities but not the extra methods (e.g. `forwardingEngine`) is not.
+ */
+export function isResumable(engine: Engine): engine is ResumableEngine {
+  const candidate = engine as Partial<ResumableEngine>;
+  return engine.capabilities.resumable === true
+    && typeof candidate.executeDetachable === 'function'
+    && typeof candidate.resume === 'function'
+    && typeof candidate.stopQuery === 'function';
+}
+
+/** True when a detachable call left the query running instead of returning its result. */
+export function isDetached(outcome: QueryResult | Detached): outcome is Detached {
+  return (outcome as Partial<Detached>).running === true;
 }

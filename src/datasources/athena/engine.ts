@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { athenaExecutionParameter } from '../../sql/literals';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
-import type { Engine, ExecuteOptions, QueryResult, Row } from '../types';
+import type { DetachableOptions, Detached, ExecuteOptions, QueryResult, ResumableEngine, Row } from '../types';
 import { AsyncQueryRunner, polledStats, type PolledQueryStats, type PolledRun } from '../shared/async-query';
 import { ENGINE_NAME, isThrottling, toEngineError } from './errors';
 import { pollOptions, type PollOptions } from './poll';
@@ -61,15 +61,18 @@ export interface AthenaQueryResult extends QueryResult {
   readonly stats: AthenaQueryStats;
 }
 
-export interface AthenaEngine extends Engine {
+export interface AthenaEngine extends ResumableEngine {
   execute(query: CompiledQuery, options?: ExecuteOptions): Promise<AthenaQueryResult>;
+  executeDetachable(query: CompiledQuery, options: DetachableOptions): Promise<AthenaQueryResult | Detached>;
+  resume(queryId: string, options: DetachableOptions): Promise<AthenaQueryResult | Detached>;
 }
 
 /**
  * The Athena adapter: StartQueryExecution with the compiled SQL and its parameters as Trino
  * literals, GetQueryExecution polling with backoff until a terminal state, GetQueryResults paging
  * into typed rows. A caller's abort or deadline stops the engine query (StopQueryExecution) so it
- * does not keep scanning (and billing) after nobody waits for it.
+ * does not keep scanning (and billing) after nobody waits for it. It is resumable: a long query
+ * can be left running at a detach time and picked up again by its QueryExecutionId.
  */
 export function createAthenaEngine(options: AthenaEngineOptions): AthenaEngine {
   return new AthenaAdapter(options);
@@ -86,7 +89,7 @@ type Execution = QueryExecution | undefined;
 class AthenaAdapter implements AthenaEngine {
   readonly name = ENGINE_NAME;
   readonly dialect = 'athena';
-  readonly capabilities = { cancellable: true, reportsBytesScanned: true };
+  readonly capabilities = { cancellable: true, reportsBytesScanned: true, resumable: true };
 
   private readonly client: AthenaClient;
   private readonly logger: AthenaLogger;
@@ -141,6 +144,19 @@ class AthenaAdapter implements AthenaEngine {
 
   execute(query: CompiledQuery, options: ExecuteOptions = {}): Promise<AthenaQueryResult> {
     return this.runner.execute(query, options, (run, execution) => this.complete(run, execution!));
+  }
+
+  executeDetachable(query: CompiledQuery, options: DetachableOptions): Promise<AthenaQueryResult | Detached> {
+    return this.runner.executeDetachable(query, options, (run, execution) => this.complete(run, execution!));
+  }
+
+  /** Stats of a resumed query count this wait only (its polls, pages and duration). */
+  resume(queryId: string, options: DetachableOptions): Promise<AthenaQueryResult | Detached> {
+    return this.runner.resume(queryId, options, (run, execution) => this.complete(run, execution!));
+  }
+
+  stopQuery(queryId: string): Promise<void> {
+    return this.runner.stopQuery(queryId);
   }
 
   private async complete(run: PolledRun, execution: QueryExecution): Promise<AthenaQueryResult> {

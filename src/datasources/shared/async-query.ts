@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
-import type { ExecuteOptions, QueryStats } from '../types';
+import type { DetachableOptions, Detached, ExecuteOptions, QueryStats } from '../types';
 import { isAbortError } from './errors';
 import { bindParameters, EngineLifecycle } from './lifecycle';
 import { CallRateLimiter, pollDelay, sleep, type PollOptions } from './poll';
@@ -15,6 +15,10 @@ import { QueryStop, type StopReason } from './stop';
  * missed poll); a caller's abort, the deadline or the engine's shutdown stops the engine query
  * (best effort) and rejects with QUERY_CANCELLED / QUERY_TIMEOUT / ENGINE_UNAVAILABLE. An adapter
  * supplies the API calls (`AsyncQueryProtocol`) and its wording (`AsyncQueryMessages`).
+ *
+ * The detachable entries (`executeDetachable`, `resume`) run the same lifecycle with a detach time:
+ * a query still running then is left running and reported `Detached` (its id), for a later
+ * `resume` — which skips the submit and polls that id — or `stopQuery`.
  */
 
 export type AsyncQueryLogger = Pick<Logger, 'debug' | 'info' | 'warn'>;
@@ -71,6 +75,18 @@ export interface AsyncQuerySettings<Input, Status> {
 }
 
 const POLLING_FAILED: StopReason = { code: 'ENGINE_UNAVAILABLE', message: 'polling failed' };
+const STOP_REQUESTED: StopReason = { code: 'QUERY_CANCELLED', message: 'stop requested' };
+
+/** How a run begins: submit a query, or pick up one the engine already runs. */
+type RunStart = { readonly query: CompiledQuery } | { readonly queryId: string };
+/** Turns a run into the caller's answer when it stops waiting (detach time reached). */
+type OnDetach<R> = (run: PolledRun) => R;
+type Complete<R, Status> = (run: PolledRun, status: Status) => Promise<R>;
+
+/** What `waitForCompletion` answers when the detach time came first. */
+const DETACH = Symbol('detach');
+
+const detached = (run: PolledRun): Detached => ({ running: true, queryId: run.queryId! });
 
 /** One execute call: its idempotency token, its counters, and why it must stop (if it must). */
 export class PolledRun extends QueryStop {
@@ -111,8 +127,24 @@ export class AsyncQueryRunner<Input, Status> {
   }
 
   /** Runs `query` to a terminal state; `complete` turns the final status into the result (fetching pages). */
-  execute<R>(query: CompiledQuery, options: ExecuteOptions, complete: (run: PolledRun, status: Status) => Promise<R>): Promise<R> {
-    return this.lifecycle.track(this.run(query, options, complete));
+  execute<R>(query: CompiledQuery, options: ExecuteOptions, complete: Complete<R, Status>): Promise<R> {
+    return this.lifecycle.track(this.run({ query }, options, complete));
+  }
+
+  /** As `execute`, but a query still running at `options.detachAt` is left running and resolves `Detached`. */
+  executeDetachable<R>(query: CompiledQuery, options: DetachableOptions, complete: Complete<R, Status>): Promise<R | Detached> {
+    return this.lifecycle.track(this.run<R | Detached>({ query }, options, complete, detached));
+  }
+
+  /** Waits for a query the engine already runs (no submit); same outcomes as `executeDetachable`. */
+  resume<R>(queryId: string, options: DetachableOptions, complete: Complete<R, Status>): Promise<R | Detached> {
+    return this.lifecycle.track(this.run<R | Detached>({ queryId }, options, complete, detached));
+  }
+
+  /** Stops the engine query `queryId`: best effort (a failure is logged, not thrown), idempotent. */
+  async stopQuery(queryId: string): Promise<void> {
+    if (typeof queryId !== 'string' || queryId === '') throw new EngineError('QUERY_FAILED', `no ${this.settings.label} query id to stop`, this.settings.engine);
+    await this.stop(queryId, STOP_REQUESTED);
   }
 
   /** Stops the running queries and waits for them; false when closed already. */
@@ -120,15 +152,28 @@ export class AsyncQueryRunner<Input, Status> {
     return this.lifecycle.close();
   }
 
-  private async run<R>(query: CompiledQuery, options: ExecuteOptions, complete: (run: PolledRun, status: Status) => Promise<R>): Promise<R> {
+  /**
+   * One run: submit (or take the given id), poll, complete. With `onDetach`, polling ends at
+   * `options.detachAt` if no terminal state came by then, and the run answers `onDetach(run)`
+   * without stopping the query; without it (execute) only a terminal state or a stop ends it.
+   */
+  private async run<R>(start: RunStart, options: ExecuteOptions & { readonly detachAt?: number }, complete: Complete<R, Status>, onDetach?: OnDetach<R>): Promise<R> {
     const { engine, label, terminalStates, protocol } = this.settings;
+    const detachAt = onDetach ? options.detachAt : undefined;
+    if (onDetach && (typeof detachAt !== 'number' || Number.isNaN(detachAt))) throw new RangeError(`detachAt must be a time in epoch ms, got ${String(detachAt)}`);
+    if ('queryId' in start && (typeof start.queryId !== 'string' || start.queryId === '')) throw new EngineError('QUERY_FAILED', `no ${label} query id to resume`, engine);
     this.lifecycle.admit(options);
     const run = new PolledRun(options, this.lifecycle.shutdownSignal, label, terminalStates);
     try {
-      const input = bindParameters(engine, () => protocol.prepare(query, run.token));
-      run.queryId = await this.submit(input, run);
+      if ('query' in start) {
+        const input = bindParameters(engine, () => protocol.prepare(start.query, run.token));
+        run.queryId = await this.submit(input, run);
+      } else {
+        run.queryId = start.queryId;
+      }
       if (run.stopReason) throw run.stopReason;
-      const status = await this.waitForCompletion(run);
+      const status = await this.waitForCompletion(run, detachAt);
+      if (status === DETACH) return onDetach!(run);
       return await complete(run, status);
     } catch (error) {
       throw await this.failure(run, error);
@@ -162,13 +207,19 @@ export class AsyncQueryRunner<Input, Status> {
     return queryId;
   }
 
-  /** Polls until a terminal state; only the protocol's judge says success. */
-  private async waitForCompletion(run: PolledRun): Promise<Status> {
+  /**
+   * Polls until a terminal state; only the protocol's judge says success. With `detachAt`, no wait
+   * runs past it, and a poll at or after it that saw no terminal state (or was throttled) ends
+   * the wait with DETACH: the query is left as it is.
+   */
+  private async waitForCompletion(run: PolledRun, detachAt?: number): Promise<Status | typeof DETACH> {
     const queryId = run.queryId!;
     const succeeded = this.settings.protocol.watch(queryId);
+    const detachDue = (): boolean => detachAt !== undefined && Date.now() >= detachAt;
     let throttledInARow = 0;
     for (let attempt = 0; ; attempt += 1) {
-      await sleep(pollDelay(attempt, this.settings.poll), run.signal);
+      const delay = pollDelay(attempt, this.settings.poll);
+      await sleep(detachAt === undefined ? delay : Math.min(delay, Math.max(0, detachAt - Date.now())), run.signal);
       await sleep(this.limiter.reserve(), run.signal);
       run.polls += 1;
       let status: Status;
@@ -178,10 +229,12 @@ export class AsyncQueryRunner<Input, Status> {
       } catch (error) {
         if (!this.missedPoll(run, error, throttledInARow)) throw error;
         throttledInARow += 1;
+        if (detachDue()) return DETACH;
         continue;
       }
       run.lastState = this.settings.protocol.stateOf(status);
       if (succeeded(status)) return status;
+      if (detachDue()) return DETACH;
     }
   }
 
