@@ -1,12 +1,13 @@
-import type { Engine } from './types';
+import { isResumable, type Engine, type ResumableEngine } from './types';
 
 /**
  * An engine that forwards everything to `engine` but runs queries through `execute`, which
  * gets the original to call. The way to add caching, retries or instrumentation to any engine
- * without forking its adapter.
+ * without forking its adapter. A resumable engine stays resumable: its detach/resume/stop calls
+ * pass straight through (they continue engine queries `execute` already started).
  */
 export function forwardingEngine(engine: Engine, execute: (inner: Engine, ...args: Parameters<Engine['execute']>) => ReturnType<Engine['execute']>): Engine {
-  return {
+  const forwarded: Engine = {
     name: engine.name,
     dialect: engine.dialect,
     capabilities: engine.capabilities,
@@ -14,4 +15,12 @@ export function forwardingEngine(engine: Engine, execute: (inner: Engine, ...arg
     health: () => engine.health(),
     close: () => engine.close(),
   };
+  if (!isResumable(engine)) return forwarded;
+  const resumable: ResumableEngine = {
+    ...forwarded,
+    executeDetachable: (query, options) => engine.executeDetachable(query, options),
+    resume: (queryId, options) => engine.resume(queryId, options),
+    stopQuery: (queryId) => engine.stopQuery(queryId),
+  };
+  return resumable;
 }

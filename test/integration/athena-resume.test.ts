@@ -83,13 +83,15 @@ const withCode = (code: string) => (error: unknown): boolean => {
   return true;
 };
 
-test('the Athena engine says it is resumable; a forwarding wrapper (which drops the methods) is not', () => {
+test('the Athena engine is resumable, and stays so behind a forwarding wrapper', async () => {
   const athena = engine();
   assert.equal(athena.capabilities.resumable, true);
   assert.ok(isResumable(athena));
   const wrapped = forwardingEngine(athena, (inner, query, options) => inner.execute(query, options));
-  assert.equal(wrapped.capabilities.resumable, true, 'the wrapper copies the capabilities');
-  assert.equal(isResumable(wrapped), false, 'but not the methods');
+  assert.ok(isResumable(wrapped), 'decorating an engine does not take its resumable mode away');
+  const outcome = await wrapped.executeDetachable({ sql: 'SELECT 1 AS n', params: [] }, { detachAt: Date.now() + 5_000 });
+  assert.ok(!isDetached(outcome));
+  assert.deepEqual(outcome.rows, [{ n: 1 }]);
 });
 
 test('detach leaves the query running; resume detaches again, then returns the typed rows; one StartQueryExecution', async () => {
