@@ -20,6 +20,7 @@ import { athenaDialect } from '../../src/sql/trino';
 import type { CompiledQuery } from '../../src/sql/types';
 import { generateSampleLake } from '../../src/sample/generate';
 import { startAthenaEmulator, type AthenaEmulator, type RecordedCall } from '../emulators/athena';
+import { withCode } from '../support/engine-errors';
 
 /**
  * The Athena adapter through the real `@aws-sdk/client-athena` (signing, JSON 1.1 serde, retry
@@ -101,15 +102,6 @@ function callsFor(queryId: string, operation?: RecordedCall['operation']): Recor
   return emulator.requests.filter((call) => (!operation || call.operation === operation)
     && (call.body['QueryExecutionId'] === queryId || (token && call.body['ClientRequestToken'] === token)));
 }
-
-const withCode = (code: string, message?: RegExp | string) => (error: unknown): boolean => {
-  const engineError = error as EngineError;
-  assert.equal(engineError.name, 'EngineError', String(error));
-  assert.equal(engineError.code, code, engineError.message);
-  if (typeof message === 'string') assert.equal(engineError.message, message);
-  else if (message) assert.match(engineError.message, message);
-  return true;
-};
 
 const TS = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;

@@ -13,6 +13,7 @@ import { isDetached, isResumable, type Detached } from '../../src/datasources/ty
 import type { CompiledQuery } from '../../src/sql/types';
 import { generateSampleLake } from '../../src/sample/generate';
 import { startAthenaEmulator, type AthenaEmulator, type QueryState } from '../emulators/athena';
+import { withCode } from '../support/engine-errors';
 
 /**
  * The resumable mode of the Athena adapter (through the real SDK, against the emulator): a query
@@ -75,13 +76,6 @@ function asResult(outcome: AthenaQueryResult | Detached): AthenaQueryResult {
   assert.ok(!isDetached(outcome), `expected a result, got ${JSON.stringify(outcome)}`);
   return outcome;
 }
-
-const withCode = (code: string) => (error: unknown): boolean => {
-  const engineError = error as EngineError;
-  assert.equal(engineError.name, 'EngineError', String(error));
-  assert.equal(engineError.code, code, engineError.message);
-  return true;
-};
 
 test('the Athena engine is resumable, and stays so behind a forwarding wrapper', async () => {
   const athena = engine();

@@ -8,6 +8,7 @@ import type { TableView } from '../../src/query/types';
 import { compileQuery } from '../../src/sql/compiler';
 import { duckdbDialect } from '../../src/sql/duckdb';
 import { startTestApp, type TestApp } from '../support/app';
+import { withCode } from '../support/engine-errors';
 
 let app: TestApp;
 
@@ -54,18 +55,17 @@ test('a filter on the partition column prunes files (JSON)', async () => {
 });
 
 const SLOW_SQL = 'SELECT count(*) FROM range(100000000000) a';
-const isCode = (code: string) => (error: Error & { code?: string }) => error.code === code;
 
 test('a query whose caller aborts is interrupted and reported as cancelled', async () => {
   const controller = new AbortController();
   const running = app.localEngine().execute({ sql: SLOW_SQL, params: [] }, { signal: controller.signal });
   setTimeout(() => controller.abort(), 50);
-  await assert.rejects(running, isCode('QUERY_CANCELLED'));
+  await assert.rejects(running, withCode('QUERY_CANCELLED'));
   const before = new AbortController();
   before.abort();
-  await assert.rejects(app.localEngine().execute({ sql: 'SELECT 1', params: [] }, { signal: before.signal }), isCode('QUERY_CANCELLED'));
+  await assert.rejects(app.localEngine().execute({ sql: 'SELECT 1', params: [] }, { signal: before.signal }), withCode('QUERY_CANCELLED'));
 });
 
 test('a query past its deadline is interrupted with QUERY_TIMEOUT', async () => {
-  await assert.rejects(app.localEngine().execute({ sql: SLOW_SQL, params: [] }, { deadline: Date.now() + 50 }), isCode('QUERY_TIMEOUT'));
+  await assert.rejects(app.localEngine().execute({ sql: SLOW_SQL, params: [] }, { deadline: Date.now() + 50 }), withCode('QUERY_TIMEOUT'));
 });

@@ -19,6 +19,7 @@ import {
   activeBackends, connectRedshiftStandIn, createRedshiftLake, dropRedshiftLake, redshiftPgConfig, redshiftSession,
   REDSHIFT_ROW_COUNT, REDSHIFT_SCHEMA, UNSAFE_ID, waitFor,
 } from '../support/redshift-lake';
+import { withCode } from '../support/engine-errors';
 
 /**
  * Both Redshift adapters against PostgreSQL 15 standing in for Redshift: `redshift-pg` straight
@@ -100,14 +101,6 @@ async function direct(query: CompiledQuery): Promise<Row[]> {
   const result = await admin!.query({ text: query.sql, values: query.params.map((param) => param.value), types });
   return result.rows as Row[];
 }
-
-const withCode = (code: string, message?: RegExp) => (error: unknown): boolean => {
-  const engineError = error as EngineError;
-  assert.equal(engineError.name, 'EngineError', String(error));
-  assert.equal(engineError.code, code, engineError.message);
-  if (message) assert.match(engineError.message, message);
-  return true;
-};
 
 function callsFor(statementId: string, operation?: RecordedCall['operation']): RecordedCall[] {
   const token = emulator.statements().find((statement) => statement.id === statementId)?.token;

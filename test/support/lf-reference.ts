@@ -19,6 +19,7 @@ import {
   type UserFilter,
   type Value,
 } from './lf-model';
+import { andAll, likeRegex, negate, orAll, type Truth } from './three-valued';
 
 /**
  * The reference evaluator: LAKE_FORMATION.md written out plainly over in-memory rows, sharing
@@ -26,8 +27,6 @@ import {
  * predicates and caller filters use SQL three-valued logic; the caller's filter, order and
  * aggregates are applied to the masked rows.
  */
-
-type Truth = true | false | null;
 
 // ---------------------------------------------------------------------------------------------
 // Values.
@@ -69,36 +68,6 @@ export function normalizeValue(col: Col, value: unknown): Value {
   if (KIND[col] === 'decimal') return normalizeDecimal(String(value));
   if (KIND[col] === 'bigint') return String(value);
   return value as Value;
-}
-
-function likeRegex(pattern: string, backslashEscapes: boolean): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i += 1) {
-    const char = pattern[i]!;
-    if (backslashEscapes && char === '\\' && i + 1 < pattern.length) source += escapeRegex(pattern[++i]!);
-    else if (char === '%') source += '[\\s\\S]*';
-    else if (char === '_') source += '[\\s\\S]';
-    else source += escapeRegex(char);
-  }
-  return new RegExp(`^${source}$`, 'u');
-}
-
-function escapeRegex(char: string): string {
-  return char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function andAll(values: readonly Truth[]): Truth {
-  if (values.includes(false)) return false;
-  return values.includes(null) ? null : true;
-}
-
-function orAll(values: readonly Truth[]): Truth {
-  if (values.includes(true)) return true;
-  return values.includes(null) ? null : false;
-}
-
-function negate(value: Truth): Truth {
-  return value === null ? null : !value;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
  * A plain in-memory evaluation of the API's filter semantics (SQL three-valued logic), written
  * independently of the planner and SQL compiler, used as the oracle in tests.
  */
+import { andAll, likeRegex, negate, orAll, type Truth } from './three-valued';
+
 export type Kind = 'string' | 'bigint' | 'int' | 'decimal' | 'timestamp' | 'double' | 'boolean' | 'struct';
 
 export interface OracleColumn {
@@ -11,7 +13,6 @@ export interface OracleColumn {
   readonly fields?: readonly OracleColumn[];
 }
 
-type Truth = true | false | null;
 export type Filter = Record<string, unknown>;
 
 export function matches(row: Record<string, unknown>, filter: Filter, columns: readonly OracleColumn[]): boolean {
@@ -97,36 +98,6 @@ export function timestampKey(text: string): string {
   const [date = '', time = '00:00:00'] = text.replace('Z', '').split(/[T ]/);
   const [clock = '', fraction = ''] = time.split('.');
   return `${date} ${clock.padEnd(8, ':00')}.${fraction.padEnd(6, '0')}`;
-}
-
-function likeRegex(pattern: string): RegExp {
-  let source = '';
-  for (let i = 0; i < pattern.length; i += 1) {
-    const char = pattern[i]!;
-    if (char === '\\' && i + 1 < pattern.length) source += escapeRegex(pattern[++i]!);
-    else if (char === '%') source += '[\\s\\S]*';
-    else if (char === '_') source += '[\\s\\S]';
-    else source += escapeRegex(char);
-  }
-  return new RegExp(`^${source}$`, 'u');
-}
-
-function escapeRegex(char: string): string {
-  return char.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function andAll(values: Truth[]): Truth {
-  if (values.includes(false)) return false;
-  return values.includes(null) ? null : true;
-}
-
-function orAll(values: Truth[]): Truth {
-  if (values.includes(true)) return true;
-  return values.includes(null) ? null : false;
-}
-
-function negate(value: Truth): Truth {
-  return value === null ? null : !value;
 }
 
 function sign(value: bigint | number): number {
