@@ -81,10 +81,10 @@ function checkUniqueFields(columns: readonly DatasetColumn[], config: DatasetCon
 }
 
 /** Query fields and types the API defines itself; a dataset may not take their names. */
-const RESERVED_FIELDS = new Set(['catalog', 'kpis']);
+const RESERVED_FIELDS = new Set(['catalog', 'kpis', 'queryStatus']);
 const RESERVED_TYPES = new Set([
   'Query', 'Mutation', 'Subscription', 'String', 'Int', 'Float', 'Boolean', 'ID', 'BigInt', 'Decimal', 'DateTime', 'Date',
-  'OrderDirection', 'TimeGrain', 'CatalogInfo', 'DatasetInfo', 'ColumnInfo', 'RelationInfo', 'KpiInfo',
+  'OrderDirection', 'TimeGrain', 'CatalogInfo', 'DatasetInfo', 'ColumnInfo', 'RelationInfo', 'KpiInfo', 'QueryStatus', 'QueryState',
 ]);
 
 function checkUniqueNames(configs: readonly DatasetConfig[], issues: Issue[]): void {

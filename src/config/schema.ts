@@ -137,6 +137,27 @@ const limits = z
   .strict()
   .refine((value) => value.defaultLimit <= value.maxLimit, { message: 'defaultLimit must not exceed maxLimit', path: ['defaultLimit'] });
 
+const longQueries = z
+  .object({
+    /** A request waits this long for an Athena or Redshift Data API query, then answers QUERY_RUNNING with a handle. */
+    waitMs: z.number().int().min(100).default(10_000),
+    /** A running query nobody has asked about (repeat or queryStatus) for this long is stopped. */
+    graceMs: z.number().int().min(100).default(120_000),
+    /** How often each replica looks for abandoned queries. */
+    sweepIntervalMs: z.number().int().min(50).default(5_000),
+    redis: z
+      .object({
+        /** redis://[:password@]host:6379/0; the environment variable below wins when set. */
+        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+        urlEnv: z.string().default('LAKEGATE_REDIS_URL'),
+        /** Namespace of every key, so deployments sharing one Redis do not collide. */
+        keyPrefix: z.string().min(1).default('lakegate:lq:'),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 const lakeFormation = z
   .object({
     /** The AWS account id of the Data Catalog; exports without a CatalogId are taken to be in it. */
@@ -178,6 +199,8 @@ export const configSchema = z
       .refine((value) => Object.values(value).some(Boolean), { message: 'configure at least one engine' }),
     routing: routing.default({}),
     limits: limits.default({}),
+    /** Queries that outlive a request, shared by replicas through Redis; off when absent. */
+    longQueries: longQueries.optional(),
     auth: auth.default({}),
     lakeFormation: lakeFormation.optional(),
     datasets: z.array(dataset).min(1),
@@ -188,6 +211,7 @@ export type ConfigFile = z.infer<typeof configSchema>;
 export type DatasetConfig = ConfigFile['datasets'][number];
 export type AuthConfig = ConfigFile['auth'];
 export type LimitsConfig = ConfigFile['limits'];
+export type LongQueriesConfig = NonNullable<ConfigFile['longQueries']>;
 export type LocalEngineConfig = NonNullable<ConfigFile['engines']['local']>;
 export type AthenaEngineConfig = NonNullable<ConfigFile['engines']['athena']>;
 export type RedshiftEngineConfig = NonNullable<ConfigFile['engines']['redshift']>;

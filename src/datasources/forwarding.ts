@@ -3,7 +3,7 @@ import { isResumable, type Engine, type ResumableEngine } from './types';
 /**
  * An engine that forwards everything to `engine` but runs queries through `execute`, which
  * gets the original to call. The way to add caching, retries or instrumentation to any engine
- * without forking its adapter. A resumable engine stays resumable: its detach/resume/stop calls
+ * without forking its adapter. A resumable engine stays resumable: its detach/resume/stop/probe calls
  * pass straight through (they continue engine queries `execute` already started).
  */
 export function forwardingEngine(engine: Engine, execute: (inner: Engine, ...args: Parameters<Engine['execute']>) => ReturnType<Engine['execute']>): Engine {
@@ -21,6 +21,7 @@ export function forwardingEngine(engine: Engine, execute: (inner: Engine, ...arg
     executeDetachable: (query, options) => engine.executeDetachable(query, options),
     resume: (queryId, options) => engine.resume(queryId, options),
     stopQuery: (queryId) => engine.stopQuery(queryId),
+    probe: (queryId) => engine.probe(queryId),
   };
   return resumable;
 }

@@ -1,4 +1,5 @@
 import type { CompiledQuery } from '../sql/types';
+import type { EngineError } from './errors';
 
 /** A row as engines hand it on: JSON-like values, bigint/decimal as strings, no engine objects. */
 export type RowValue = string | number | boolean | null | readonly RowValue[] | { readonly [key: string]: RowValue };
@@ -44,7 +45,20 @@ export interface Engine {
 export type Detached = { readonly running: true; readonly queryId: string };
 
 /** Options of the detachable calls: those of `execute`, plus when to stop waiting (epoch ms). */
-export type DetachableOptions = ExecuteOptions & { readonly detachAt: number };
+export type DetachableOptions = ExecuteOptions & {
+  readonly detachAt: number;
+  /**
+   * The caller's abort only ends this wait (rejecting with QUERY_CANCELLED) and leaves the engine
+   * query running, for a query others may be waiting for too; default false (abort stops it).
+   */
+  readonly keepRunningOnAbort?: boolean;
+};
+
+/** One look at an engine query's state, without waiting or fetching results. */
+export type QueryProbe =
+  | { readonly state: 'running' }
+  | { readonly state: 'succeeded' }
+  | { readonly state: 'failed'; readonly error: EngineError };
 
 /**
  * An engine whose queries can outlive one wait: started (or waited for) until `detachAt`, then
@@ -57,6 +71,8 @@ export interface ResumableEngine extends Engine {
   resume(queryId: string, options: DetachableOptions): Promise<QueryResult | Detached>;
   /** Stops an engine query by id (best effort, idempotent). */
   stopQuery(queryId: string): Promise<void>;
+  /** One status call for an engine query started earlier (by any replica); rejects with an EngineError when the engine cannot tell. */
+  probe(queryId: string): Promise<QueryProbe>;
 }
 
 /**
@@ -68,7 +84,8 @@ export function isResumable(engine: Engine): engine is ResumableEngine {
   return engine.capabilities.resumable === true
     && typeof candidate.executeDetachable === 'function'
     && typeof candidate.resume === 'function'
-    && typeof candidate.stopQuery === 'function';
+    && typeof candidate.stopQuery === 'function'
+    && typeof candidate.probe === 'function';
 }
 
 /** True when a detachable call left the query running instead of returning its result. */

@@ -4,6 +4,7 @@ import type { Engine, Row } from '../datasources/types';
 import type { TableView } from '../query/types';
 import type { EngineAvailability } from '../router/availability';
 import type { RoutingRules } from '../router/route';
+import type { LongQueries } from './long-queries/run';
 
 export interface Limits {
   readonly defaultLimit: number;
@@ -37,6 +38,8 @@ export interface Caller {
 export interface PlannerContext {
   readonly catalog: Catalog;
   readonly caller: Caller;
+  /** Fingerprint of the caller's entitlement: who may pick up which long query. */
+  readonly entitlement: string;
   /** The caller's view of each dataset it may read (the policy stage's output). */
   readonly views: ReadonlyMap<string, TableView>;
   /** Names of the grants behind each view, for the audit log. */
@@ -45,6 +48,8 @@ export interface PlannerContext {
   readonly routing: RoutingRules;
   readonly availability: EngineAvailability;
   readonly limits: Limits;
+  /** Queries on resumable engines outlive the request (QUERY_RUNNING + handle); null when not configured. */
+  readonly longQueries: LongQueries | null;
   readonly signal: AbortSignal;
   /** Receives one audit line per engine query. */
   readonly audit: QueryLogger;

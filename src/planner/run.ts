@@ -1,6 +1,6 @@
 import type { Dataset } from '../catalog/types';
 import { EngineError } from '../datasources/errors';
-import type { Engine, Row } from '../datasources/types';
+import { isResumable, type Engine, type Row } from '../datasources/types';
 import { LakegateError } from '../query/errors';
 import type { LogicalQuery } from '../query/types';
 import { routeQuery } from '../router/route';
@@ -8,6 +8,8 @@ import { applyPolicy, columnsRead } from '../policy/rewrite';
 import { compileQuery } from '../sql/compiler';
 import { dialectNamed } from '../sql/dialects';
 import type { PlannerContext } from './context';
+import { runLongQuery } from './long-queries/run';
+import type { StillRunning } from './long-queries/types';
 
 /**
  * Drives one logical query down the rest of the road: policy → router → sql → datasource,
@@ -40,10 +42,11 @@ export async function runQuery(planned: LogicalQuery, dataset: Dataset, path: st
 
 async function runOn(engine: Engine, reason: string, query: LogicalQuery, planned: LogicalQuery, dataset: Dataset, path: string, context: PlannerContext): Promise<readonly Row[]> {
   const compiled = compileQuery(query, dialectNamed(engine.dialect));
-  const result = await engine.execute(compiled, { signal: context.signal, deadline: Date.now() + context.limits.queryTimeoutMs });
-  const { queryId, durationMs, bytesScanned, rows } = result.stats;
-  context.queries.push({ path, engine: engine.name, queryId, reason, durationMs: round(durationMs), bytesScanned, rows, cache: 'none' });
-  context.audit.info({
+  const deadline = Date.now() + context.limits.queryTimeoutMs;
+  const outcome = context.longQueries && isResumable(engine)
+    ? await runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline }, context.longQueries)
+    : await engine.execute(compiled, { signal: context.signal, deadline });
+  const audit = {
     subject: context.caller.subject,
     principals: context.caller.principals,
     dataset: dataset.name,
@@ -51,10 +54,21 @@ async function runOn(engine: Engine, reason: string, query: LogicalQuery, planne
     columns: columnsRead(planned),
     filters: context.grantSources.get(dataset.name) ?? [],
     engine: engine.name,
-    queryId,
-    rows,
-  }, 'engine query');
-  return result.rows;
+  };
+  if ('running' in outcome) {
+    context.audit.info({ ...audit, queryId: outcome.record.queryId, running: true }, 'engine query still running');
+    throw stillRunning(outcome, dataset, context.longQueries!.settings.waitMs);
+  }
+  const { queryId, durationMs, bytesScanned, rows } = outcome.stats;
+  context.queries.push({ path, engine: engine.name, queryId, reason, durationMs: round(durationMs), bytesScanned, rows, cache: 'none' });
+  context.audit.info({ ...audit, queryId, rows }, 'engine query');
+  return outcome.rows;
+}
+
+/** QUERY_RUNNING: the handle picks the same engine query up, by a repeat of the request or `queryStatus`. */
+function stillRunning({ record, handle }: StillRunning, dataset: Dataset, waitMs: number): LakegateError {
+  const message = `${dataset.name}: the ${record.engine} query is still running after ${waitMs / 1000} s; repeat the request, or call queryStatus with extensions.handle, to pick it up`;
+  return new LakegateError('QUERY_RUNNING', message, { handle, engine: record.engine, queryId: record.queryId, startedAt: new Date(record.startedAt).toISOString() });
 }
 
 function round(ms: number): number {

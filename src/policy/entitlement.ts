@@ -1,4 +1,5 @@
 import type { Catalog, Dataset } from '../catalog/types';
+import { fingerprint } from '../query/fingerprint';
 import type { TableView } from '../query/types';
 import { resolveAccess } from './access';
 import type { Grant } from './grants';
@@ -9,6 +10,12 @@ import type { Grant } from './grants';
  */
 export interface Entitlement {
   readonly key: string;
+  /**
+   * Everything that decides what the caller reads — columns, row filters, cell masks — hashed:
+   * equal only for callers with exactly the same access. A long query is picked up only by a
+   * caller with the fingerprint that started it.
+   */
+  readonly fingerprint: string;
   /** The catalog cut to what the caller may read: datasets, columns, relations. */
   readonly catalog: Catalog;
   /** Datasets the caller may see exist (DESCRIBE) but not read. */
@@ -22,7 +29,7 @@ export interface Entitlement {
 /** Without Lake Formation configured every caller reads every dataset through a plain view. */
 export function unrestrictedEntitlement(catalog: Catalog): Entitlement {
   const views = new Map(catalog.datasets.map((dataset) => [dataset.name, fullView(dataset)]));
-  return { key: 'unrestricted', catalog, describeOnly: [], views, sources: new Map() };
+  return { key: 'unrestricted', fingerprint: 'unrestricted', catalog, describeOnly: [], views, sources: new Map() };
 }
 
 export function resolveEntitlement(catalog: Catalog, grants: readonly Grant[], principals: readonly string[]): Entitlement {
@@ -40,7 +47,7 @@ export function resolveEntitlement(catalog: Catalog, grants: readonly Grant[], p
   }
   const readable = catalog.datasets.filter((dataset) => views.has(dataset.name)).map((dataset) => cutDataset(dataset, views));
   const key = JSON.stringify(readable.map((dataset) => [dataset.name, dataset.columns.map((col) => col.name), dataset.relations.map((rel) => rel.field)]));
-  return { key, catalog: { tables: catalog.tables, datasets: readable }, describeOnly, views, sources };
+  return { key, fingerprint: fingerprint([key, [...views]]), catalog: { tables: catalog.tables, datasets: readable }, describeOnly, views, sources };
 }
 
 /**

@@ -4,13 +4,14 @@ import { buildSchema } from 'type-graphql';
 import type { Catalog } from '../catalog/types';
 import { buildDatasetQueryFields } from './generated/fields';
 import { CatalogResolver } from './static/catalog-resolver';
+import { QueryStatusResolver } from './static/query-status';
 
 /**
- * One schema: the static types (type-graphql classes: discovery) merged with the dataset types
+ * One schema: the static types (type-graphql classes: discovery, long-query status) merged with the dataset types
  * generated from the catalog.
  */
 export async function buildLakeSchema(catalog: Catalog): Promise<GraphQLSchema> {
-  const staticSchema = await buildSchema({ resolvers: [CatalogResolver], validate: false });
+  const staticSchema = await buildSchema({ resolvers: [CatalogResolver, QueryStatusResolver], validate: false });
   const staticQuery = staticSchema.getQueryType()!.toConfig();
   const generated = buildDatasetQueryFields(catalog.datasets);
   const clash = Object.keys(generated).find((name) => name in staticQuery.fields);

@@ -16,6 +16,7 @@ import { requireBearerToken } from './auth-middleware';
 import type { RequestContext } from './context';
 import { EngineAvailability } from '../router/availability';
 import { drain } from './drain';
+import { startLongQueries } from './long-queries';
 import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
 import { createPlaygroundRouter } from './playground';
@@ -62,6 +63,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const { engines, routing } = await createEngines(loaded, logger, options.decorateEngine ?? ((engine) => engine), options.engineClients);
   const availability = new EngineAvailability();
   const policy = await startPolicy(loaded, logger, options.lakeFormationClient);
+  const longQueries = await startLongQueries(config.longQueries, env, engines, logger);
   const verifier = createTokenVerifier(config.auth, {
     hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
   });
@@ -88,7 +90,9 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   app.get('/readyz', (_req, res) => {
     void Promise.all([...engines].map(async ([name, engine]) => [name, ready && (await engine.health().catch(() => false))] as const)).then((checks) => {
       const healthy = checks.some(([, ok]) => ok);
-      res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: Object.fromEntries(checks) });
+      // The long-query store is reported but does not decide readiness: without it requests wait within themselves.
+      const store = longQueries ? { longQueryStore: longQueries.connected() ? 'connected' : 'unreachable' } : {};
+      res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: Object.fromEntries(checks), ...store });
     });
   });
   app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst' }));
@@ -105,6 +109,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
         requestId: String(req.id ?? randomUUID()),
         principal,
         caller: { subject: principal.subject, principals: principal.principals },
+        entitlement: entitlement.fingerprint,
         catalog: entitlement.catalog,
         describeOnly: entitlement.describeOnly,
         views: entitlement.views,
@@ -113,6 +118,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
         routing,
         availability,
         limits: config.limits,
+        longQueries: longQueries?.longQueries ?? null,
         signal: controller.signal,
         audit,
         queries: [],
@@ -142,6 +148,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       policy.stop();
       await drain(httpServer);
       await servers.stop();
+      await longQueries?.close();
       await Promise.all([...engines.values()].map((engine) => engine.close()));
     },
   };

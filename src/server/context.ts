@@ -1,9 +1,10 @@
 import type { Principal } from '../auth/types';
 import type { PlannerContext } from '../planner/context';
 import type { CatalogContext } from '../schema/static/catalog-resolver';
+import type { QueryStatusContext } from '../schema/static/query-status';
 
 /** Everything a resolver may use for one request. */
-export interface RequestContext extends PlannerContext, CatalogContext {
+export interface RequestContext extends PlannerContext, CatalogContext, QueryStatusContext {
   readonly requestId: string;
   readonly principal: Principal;
 }

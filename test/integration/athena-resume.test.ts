@@ -67,6 +67,13 @@ const stateOf = (queryId: string): QueryState | undefined => emulator.queries().
 const callsFor = (queryId: string, operation: string): number =>
   emulator.requests.filter((call) => call.operation === operation && call.body['QueryExecutionId'] === queryId).length;
 
+async function waitForState(queryId: string, state: QueryState): Promise<void> {
+  for (let tries = 0; stateOf(queryId) !== state; tries += 1) {
+    assert.ok(tries < 200, `query ${queryId} never reached ${state} (is ${stateOf(queryId)})`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 function asDetached(outcome: AthenaQueryResult | Detached): Detached {
   assert.ok(isDetached(outcome), `expected Detached, got rows: ${JSON.stringify('rows' in outcome ? outcome.rows : outcome)}`);
   return outcome;
@@ -165,6 +172,40 @@ test('an abort during executeDetachable stops the query (QUERY_CANCELLED), as ex
   assert.ok(queryId);
   assert.equal(callsFor(queryId, 'StopQueryExecution'), 1);
   assert.equal(stateOf(queryId), 'CANCELLED');
+});
+
+test('with keepRunningOnAbort an abort ends only the wait: the query runs on and another waiter gets its rows', async () => {
+  const athena = engine();
+  emulator.slow(700);
+  const { queryId } = asDetached(await athena.executeDetachable(COUNT, { detachAt: Date.now() + 50 }));
+  const controller = new AbortController();
+  const waiting = engine().resume(queryId, { signal: controller.signal, detachAt: Date.now() + 10_000, keepRunningOnAbort: true });
+  setTimeout(() => controller.abort(), 60);
+  await assert.rejects(waiting, withCode('QUERY_CANCELLED'));
+  assert.equal(callsFor(queryId, 'StopQueryExecution'), 0, 'not stopped');
+  assert.equal(stateOf(queryId), 'RUNNING');
+  assert.deepEqual(asResult(await athena.resume(queryId, { detachAt: Date.now() + 10_000 })).rows, [{ n: '200' }]);
+});
+
+test('probe looks once, without waiting or fetching results: running, succeeded, failed (with the engine message)', async () => {
+  const athena = engine();
+  emulator.slow(400);
+  const { queryId } = asDetached(await athena.executeDetachable(COUNT, { detachAt: Date.now() + 30 }));
+  const results = emulator.calls.GetQueryResults;
+  assert.deepEqual(await engine().probe(queryId), { state: 'running' });
+  asResult(await athena.resume(queryId, { detachAt: Date.now() + 10_000 }));
+  const afterResults = emulator.calls.GetQueryResults;
+  assert.ok(afterResults > results);
+  assert.deepEqual(await engine().probe(queryId), { state: 'succeeded' });
+  assert.equal(emulator.calls.GetQueryResults, afterResults, 'probe reads no result pages');
+
+  emulator.failNext('SYNTAX_ERROR: line 1:8: Column \'nope\' cannot be resolved');
+  const failed = asDetached(await athena.executeDetachable(COUNT, { detachAt: Date.now() + 1 }));
+  await waitForState(failed.queryId, 'FAILED');
+  const probe = await engine().probe(failed.queryId);
+  assert.equal(probe.state, 'failed');
+  if (probe.state === 'failed') assert.match(probe.error.message, /Column 'nope' cannot be resolved/);
+  await assert.rejects(engine().probe(''), withCode('QUERY_FAILED'));
 });
 
 test('a deadline before the detach time stops a resumed query (QUERY_TIMEOUT)', async () => {

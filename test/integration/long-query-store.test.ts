@@ -181,6 +181,16 @@ test('complete removes the record; the handle answers done for the retention win
   assert.deepEqual(await s.a.lookup(handle), { state: 'unknown' });
 });
 
+test('fail retires the record like complete, and the handle tells a failed query from a finished one', async (t) => {
+  const s = replicas(t);
+  if (!s) return;
+  const { handle } = await s.a.claim(key(), start('q-1'), 1_000);
+  assert.equal(await s.b.fail(key()), true);
+  assert.equal(await s.a.get(key()), null, 'a repeat starts afresh');
+  const late = await s.a.lookup(handle);
+  assert.equal(late.state === 'done' && late.outcome, 'failed');
+});
+
 test('an old handle never resolves to a newer query re-claimed under the same key', async (t) => {
   const s = replicas(t);
   if (!s) return;

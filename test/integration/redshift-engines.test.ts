@@ -8,7 +8,7 @@ import type { EngineError } from '../../src/datasources/errors';
 import { createRedshiftDataEngine, type RedshiftDataEngine, type RedshiftDataEngineOptions } from '../../src/datasources/redshift-data/engine';
 import { quoteLongValues } from '../../src/datasources/redshift-data/exact-longs';
 import { createRedshiftPgEngine, type RedshiftPgEngine, type RedshiftPgEngineOptions } from '../../src/datasources/redshift-pg/engine';
-import type { Engine, Row } from '../../src/datasources/types';
+import { isDetached, isResumable, type Engine, type Row } from '../../src/datasources/types';
 import { and, between, column, compare, inList, isNull, like, or } from '../../src/query/expr';
 import type { AggregateQuery, Literal, LogicalQuery, RowQuery } from '../../src/query/types';
 import { compileQuery } from '../../src/sql/compiler';
@@ -395,16 +395,51 @@ test('pg: a connection dropped mid-query is ENGINE_UNAVAILABLE (not retried); th
   assert.equal(await nowhere.health(), false);
 });
 
+test('Data API resumable mode: detach leaves the statement running, another engine resumes it by Id; abort with keepRunningOnAbort leaves it running; probe and stop', async (t) => {
+  if (!standIn(t)) return;
+  const marker = `lakegate-${randomUUID()}`;
+  const query = { sql: `SELECT count(*) AS n /* ${marker} */ FROM "${REDSHIFT_SCHEMA}"."transactions"`, params: [] };
+  emulator.slow(800);
+  try {
+    const first = await dataEngine().executeDetachable(query, { detachAt: Date.now() + 60 });
+    assert.ok(isDetached(first), 'still running at the detach time');
+    assert.equal(callsFor(first.queryId, 'CancelStatement').length, 0, 'not cancelled');
+    const other = dataEngine();
+    assert.deepEqual(await other.probe(first.queryId), { state: 'running' });
+
+    const controller = new AbortController();
+    const waiting = other.resume(first.queryId, { signal: controller.signal, detachAt: Date.now() + 10_000, keepRunningOnAbort: true });
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(waiting, withCode('QUERY_CANCELLED'));
+    assert.equal(callsFor(first.queryId, 'CancelStatement').length, 0, 'the waiter left; the statement runs on');
+
+    const result = await other.resume(first.queryId, { detachAt: Date.now() + 10_000 });
+    assert.ok(!isDetached(result));
+    assert.deepEqual(result.rows, await direct(query));
+    assert.deepEqual(await other.probe(first.queryId), { state: 'succeeded' });
+
+    const second = await other.executeDetachable(query, { detachAt: Date.now() + 30 });
+    assert.ok(isDetached(second));
+    await other.stopQuery(second.queryId);
+    assert.equal(callsFor(second.queryId, 'CancelStatement').length, 1);
+    const probe = await other.probe(second.queryId);
+    assert.equal(probe.state, 'failed');
+  } finally {
+    emulator.slow(0);
+  }
+});
+
 test('health, capabilities, and close: a closed engine refuses work; closing cancels what runs', async (t) => {
   if (!standIn(t)) return;
   const data = dataEngine();
   const wire = pgEngine();
   assert.equal(await data.health(), true);
   assert.equal(await wire.health(), true);
-  for (const engine of [data, wire]) {
-    assert.equal(engine.name, 'redshift');
-    assert.deepEqual(engine.capabilities, { cancellable: true, reportsBytesScanned: false });
-  }
+  for (const engine of [data, wire]) assert.equal(engine.name, 'redshift');
+  assert.deepEqual(data.capabilities, { cancellable: true, reportsBytesScanned: false, resumable: true });
+  assert.ok(isResumable(data), 'Data API statements can outlive a request');
+  assert.deepEqual(wire.capabilities, { cancellable: true, reportsBytesScanned: false });
+  assert.ok(!isResumable(wire), 'a pg-wire query lives and dies with its connection');
   assert.equal(data.dialect, 'redshift-data');
   assert.equal(wire.dialect, 'redshift-pg');
 

@@ -25,6 +25,8 @@ export interface TestApp {
 
 export interface TestAppOptions {
   readonly rows?: number;
+  /** Serve this lake (shared with other apps: replicas) instead of generating one; closing the app leaves it. */
+  readonly lake?: TestLake;
   readonly limits?: Partial<LimitsConfig>;
   readonly logger?: Logger;
   readonly decorateEngine?: (engine: Engine) => Engine;
@@ -36,7 +38,7 @@ export interface TestAppOptions {
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const lake = await createTestLake(options.rows);
+  const lake = options.lake ?? await createTestLake(options.rows);
   const result = loadConfig(lake.configFile);
   if (!result.value) throw new Error(result.issues.map(formatIssue).join('\n'));
   const { config } = result.value;
@@ -62,7 +64,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       request(lakegate.app).post('/graphql').set('Authorization', `Bearer ${token(role)}`).send({ query, variables }),
     close: async () => {
       await lakegate.stop();
-      lake.remove();
+      if (!options.lake) lake.remove();
     },
   };
 }

@@ -106,6 +106,21 @@ datasets:
   assert.ok(lines.some((line) => /limits\.defaultLimit: defaultLimit must not exceed maxLimit/.test(line)), lines.join('\n'));
 });
 
+test('longQueries: defaults filled in, a bad Redis URL or a too-short wait reported with its path', () => {
+  const dataset = 'datasets: [{ name: orders, type: Order, table: shop.orders }]\n';
+  const ok = loadConfig(write('long-ok.yaml', `${header}longQueries: { redis: { url: "redis://cache:6379/0" } }\n${dataset}`));
+  assert.deepEqual(ok.issues, []);
+  assert.deepEqual(ok.value!.config.longQueries, {
+    waitMs: 10_000, graceMs: 120_000, sweepIntervalMs: 5_000,
+    redis: { url: 'redis://cache:6379/0', urlEnv: 'LAKEGATE_REDIS_URL', keyPrefix: 'lakegate:lq:' },
+  });
+  assert.equal(loadConfig(write('long-none.yaml', `${header}${dataset}`)).value!.config.longQueries, undefined, 'off unless configured');
+  const bad = loadConfig(write('long-bad.yaml', `${header}longQueries: { waitMs: 5, redis: { url: "http://cache:6379" } }\n${dataset}`));
+  const lines = bad.issues.map(formatIssue).join('\n');
+  assert.match(lines, /long-bad\.yaml:\d+: longQueries\.waitMs: Number must be greater than or equal to 100/);
+  assert.match(lines, /longQueries\.redis\.url: must be a redis:\/\/ or rediss:\/\/ URL/);
+});
+
 test('bad Glue type strings and unreadable files are reported', () => {
   writeFileSync(path.join(dir, 'broken.json'), JSON.stringify({ TableList: [{ ...glue.TableList[0], StorageDescriptor: { ...glue.TableList[0]!.StorageDescriptor, Columns: [{ Name: 'x', Type: 'struct<a:int' }] } }] }));
   const result = loadConfig(write('glue.yaml', header.replace('[shop.json]', '[broken.json, nowhere.json]') + 'datasets: [{ name: orders, type: Order, table: shop.orders }]\n'));

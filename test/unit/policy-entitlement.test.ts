@@ -34,6 +34,9 @@ test('row filters do not split schemas: same columns, different rows, same key',
   const other = resolveEntitlement(loaded.catalog, sameColumnsAllRows, [role('Other')]);
   assert.equal(other.key, japan.key);
   assert.equal(other.views.get('customers')!.rowFilter, null);
+  assert.notEqual(other.fingerprint, japan.fingerprint, 'but the fingerprint (who may pick up whose long query) tells them apart');
+  const japanAgain = resolveEntitlement(loaded.catalog, grants, [role('JapanSales'), role('NoSuchRole')]);
+  assert.equal(japanAgain.fingerprint, japan.fingerprint, 'the same access has the same fingerprint');
 });
 
 test('a relation into a dataset the caller cannot read is absent', () => {

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { athenaExecutionParameter } from '../../sql/literals';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
-import type { DetachableOptions, Detached, ExecuteOptions, QueryResult, ResumableEngine, Row } from '../types';
+import type { DetachableOptions, Detached, ExecuteOptions, QueryProbe, QueryResult, ResumableEngine, Row } from '../types';
 import { AsyncQueryRunner, polledStats, type PolledQueryStats, type PolledRun } from '../shared/async-query';
 import { ENGINE_NAME, isThrottling, toEngineError } from './errors';
 import { pollOptions, type PollOptions } from './poll';
@@ -157,6 +157,10 @@ class AthenaAdapter implements AthenaEngine {
 
   stopQuery(queryId: string): Promise<void> {
     return this.runner.stopQuery(queryId);
+  }
+
+  probe(queryId: string): Promise<QueryProbe> {
+    return this.runner.probe(queryId);
   }
 
   private async complete(run: PolledRun, execution: QueryExecution): Promise<AthenaQueryResult> {

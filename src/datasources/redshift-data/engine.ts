@@ -11,7 +11,7 @@ import {
 import type { Logger } from 'pino';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
-import type { Engine, ExecuteOptions, QueryResult, Row } from '../types';
+import type { DetachableOptions, Detached, ExecuteOptions, QueryProbe, QueryResult, ResumableEngine, Row } from '../types';
 import { AsyncQueryRunner, polledStats, type PolledQueryStats, type PolledRun } from '../shared/async-query';
 import { selectOneHealth } from '../shared/lifecycle';
 import { ENGINE_NAME, isEngineTimeout, isThrottling, toEngineError } from './errors';
@@ -59,15 +59,18 @@ export interface RedshiftDataQueryResult extends QueryResult {
   readonly stats: RedshiftDataQueryStats;
 }
 
-export interface RedshiftDataEngine extends Engine {
+export interface RedshiftDataEngine extends ResumableEngine {
   execute(query: CompiledQuery, options?: ExecuteOptions): Promise<RedshiftDataQueryResult>;
+  executeDetachable(query: CompiledQuery, options: DetachableOptions): Promise<RedshiftDataQueryResult | Detached>;
+  resume(statementId: string, options: DetachableOptions): Promise<RedshiftDataQueryResult | Detached>;
 }
 
 /**
  * The Redshift Data API adapter: ExecuteStatement with the compiled SQL and its `:pN` parameters,
  * DescribeStatement polling with backoff until a terminal state, GetStatementResult paging into
  * typed rows. A caller's abort or deadline cancels the statement (CancelStatement) so Redshift does
- * not keep running it after nobody waits.
+ * not keep running it after nobody waits. It is resumable: a long statement can be left running at
+ * a detach time and picked up again by its Id (the Data API keeps results for 24 hours).
  */
 export function createRedshiftDataEngine(options: RedshiftDataEngineOptions): RedshiftDataEngine {
   return new RedshiftDataAdapter(options);
@@ -79,7 +82,7 @@ const TERMINAL_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'ABO
 class RedshiftDataAdapter implements RedshiftDataEngine {
   readonly name = ENGINE_NAME;
   readonly dialect = 'redshift-data';
-  readonly capabilities = { cancellable: true, reportsBytesScanned: false };
+  readonly capabilities = { cancellable: true, reportsBytesScanned: false, resumable: true };
 
   private readonly client: RedshiftDataClient;
   private readonly logger: RedshiftDataLogger;
@@ -126,6 +129,23 @@ class RedshiftDataAdapter implements RedshiftDataEngine {
 
   execute(query: CompiledQuery, options: ExecuteOptions = {}): Promise<RedshiftDataQueryResult> {
     return this.runner.execute(query, options, (run, description) => this.complete(run, description));
+  }
+
+  executeDetachable(query: CompiledQuery, options: DetachableOptions): Promise<RedshiftDataQueryResult | Detached> {
+    return this.runner.executeDetachable(query, options, (run, description) => this.complete(run, description));
+  }
+
+  /** Stats of a resumed statement count this wait only (its polls, pages and duration). */
+  resume(statementId: string, options: DetachableOptions): Promise<RedshiftDataQueryResult | Detached> {
+    return this.runner.resume(statementId, options, (run, description) => this.complete(run, description));
+  }
+
+  stopQuery(statementId: string): Promise<void> {
+    return this.runner.stopQuery(statementId);
+  }
+
+  probe(statementId: string): Promise<QueryProbe> {
+    return this.runner.probe(statementId);
   }
 
   private async complete(run: PolledRun, description: DescribeStatementResponse): Promise<RedshiftDataQueryResult> {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
-import type { DetachableOptions, Detached, ExecuteOptions, QueryStats } from '../types';
+import type { DetachableOptions, Detached, ExecuteOptions, QueryProbe, QueryStats } from '../types';
 import { isAbortError } from './errors';
 import { bindParameters, EngineLifecycle } from './lifecycle';
 import { CallRateLimiter, pollDelay, sleep, type PollOptions } from './poll';
@@ -141,6 +141,33 @@ export class AsyncQueryRunner<Input, Status> {
     return this.lifecycle.track(this.run<R | Detached>({ queryId }, options, complete, detached));
   }
 
+  /**
+   * One status call (throttle-retried) judged as a wait would judge it: a state that is not
+   * terminal, or a failure the engine may still retry itself, is `running`.
+   */
+  async probe(queryId: string): Promise<QueryProbe> {
+    const { engine, label, protocol, stopTimeoutMs } = this.settings;
+    if (typeof queryId !== 'string' || queryId === '') throw new EngineError('QUERY_FAILED', `no ${label} query id to look at`, engine);
+    this.lifecycle.admit({});
+    const run = new PolledRun({ deadline: Date.now() + stopTimeoutMs }, this.lifecycle.shutdownSignal, label, this.settings.terminalStates);
+    run.queryId = queryId;
+    try {
+      await sleep(this.limiter.reserve(), run.signal);
+      run.polls += 1;
+      const status = await this.withThrottleRetry(run, () => protocol.describe(queryId, run.signal));
+      try {
+        return protocol.watch(queryId)(status) ? { state: 'succeeded' } : { state: 'running' };
+      } catch (error) {
+        if (error instanceof EngineError) return { state: 'failed', error };
+        throw error;
+      }
+    } catch (error) {
+      throw run.stopReason ? new EngineError(run.stopReason.code, run.stopReason.message, engine, queryId) : protocol.toEngineError(error, queryId);
+    } finally {
+      run.dispose();
+    }
+  }
+
   /** Stops the engine query `queryId`: best effort (a failure is logged, not thrown), idempotent. */
   async stopQuery(queryId: string): Promise<void> {
     if (typeof queryId !== 'string' || queryId === '') throw new EngineError('QUERY_FAILED', `no ${this.settings.label} query id to stop`, this.settings.engine);
@@ -157,7 +184,7 @@ export class AsyncQueryRunner<Input, Status> {
    * `options.detachAt` if no terminal state came by then, and the run answers `onDetach(run)`
    * without stopping the query; without it (execute) only a terminal state or a stop ends it.
    */
-  private async run<R>(start: RunStart, options: ExecuteOptions & { readonly detachAt?: number }, complete: Complete<R, Status>, onDetach?: OnDetach<R>): Promise<R> {
+  private async run<R>(start: RunStart, options: ExecuteOptions & Partial<DetachableOptions>, complete: Complete<R, Status>, onDetach?: OnDetach<R>): Promise<R> {
     const { engine, label, terminalStates, protocol } = this.settings;
     const detachAt = onDetach ? options.detachAt : undefined;
     if (onDetach && (typeof detachAt !== 'number' || Number.isNaN(detachAt))) throw new RangeError(`detachAt must be a time in epoch ms, got ${String(detachAt)}`);
@@ -176,17 +203,21 @@ export class AsyncQueryRunner<Input, Status> {
       if (status === DETACH) return onDetach!(run);
       return await complete(run, status);
     } catch (error) {
-      throw await this.failure(run, error);
+      throw await this.failure(run, error, onDetach !== undefined && options.keepRunningOnAbort === true);
     } finally {
       run.dispose();
     }
   }
 
-  /** The error the caller sees; a query the engine may still run is stopped first, not left running (and billing). */
-  private async failure(run: PolledRun, error: unknown): Promise<EngineError> {
+  /**
+   * The error the caller sees; a query the engine may still run is stopped first, not left running
+   * (and billing) — unless the caller only stopped waiting for a query it asked to keep running.
+   */
+  private async failure(run: PolledRun, error: unknown, keepRunningOnAbort: boolean): Promise<EngineError> {
     const reason = run.stopReason;
     if (reason) {
-      if (run.mayBeRunning) await this.stop(run.queryId!, reason);
+      const leave = keepRunningOnAbort && reason.code === 'QUERY_CANCELLED';
+      if (run.mayBeRunning && !leave) await this.stop(run.queryId!, reason);
       return new EngineError(reason.code, reason.message, this.settings.engine, run.queryId);
     }
     // Giving up on a query the engine may still run (e.g. polls failing): stop it.

@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { fingerprint } from '../../query/fingerprint';
 import type Redis from 'ioredis';
 import { CLAIM, COMPLETE, LOCK_FOR_STOP, LOOKUP, TOUCH } from './scripts';
 import type {
@@ -19,11 +20,7 @@ const DEFAULT_DONE_RETENTION_MS = 10 * 60_000;
  * query. The entitlement is inside the hash, so a pick-up can never cross permission sets.
  */
 export function requestKey(parts: { entitlement: string; sql: string; params: readonly unknown[] }): string {
-  // bigint params (Decimal/Long) would make JSON.stringify throw; tag them so 1n ≠ "1".
-  const json = JSON.stringify([parts.entitlement, parts.sql, parts.params], (_k, v: unknown) =>
-    typeof v === 'bigint' ? { $bigint: v.toString() } : v,
-  );
-  return createHash('sha256').update(json).digest('hex');
+  return fingerprint([parts.entitlement, parts.sql, parts.params]);
 }
 
 /** 128 random bits: the handle is the only thing a client holds, so it must not be guessable. */
@@ -137,11 +134,16 @@ export class RunningQueryStore {
   }
 
   /**
-   * The engine query ended (either way): drop the running record. The handle keeps answering
+   * The engine query succeeded and a request took its result: drop the running record. The handle keeps answering
    * `done` (with the queryId, so results can still be fetched) for doneRetentionMs, then expires.
    */
   async complete(key: string): Promise<boolean> {
     return (await this.retire(COMPLETE, key, 'finished')) === 1;
+  }
+
+  /** As `complete`, for a query the engine failed or cancelled: the handle answers `done`/`failed`. */
+  async fail(key: string): Promise<boolean> {
+    return (await this.retire(COMPLETE, key, 'failed')) === 1;
   }
 
   /** Records whose abandonAt is at or before `now`, oldest first, at most `limit`. */

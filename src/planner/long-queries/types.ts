@@ -27,8 +27,8 @@ export interface ClaimResult {
   readonly handle: string;
 }
 
-/** Why a record left the running set: the query ended, or a sweeper stopped it unwatched. */
-export type DoneOutcome = 'finished' | 'abandoned';
+/** Why a record left the running set: its result was taken, the engine failed it, or a sweeper stopped it unwatched. */
+export type DoneOutcome = 'finished' | 'failed' | 'abandoned';
 
 /** What a handle points at; `done` survives for a retention window after completion. */
 export type HandleLookup =
@@ -45,4 +45,20 @@ export interface RunningQueryStoreOptions {
   readonly doneRetentionMs?: number;
   /** Injectable clock (epoch ms) for tests; replicas' clocks only need to agree to within the grace. */
   readonly now?: () => number;
+}
+
+/** How long requests wait, and how long a query nobody asks about is kept. */
+export interface LongQuerySettings {
+  /** A request waits this long for a resumable engine's query, then answers QUERY_RUNNING with a handle. */
+  readonly waitMs: number;
+  /** A running query nobody has asked about (a repeat or queryStatus) for this long is stopped. */
+  readonly graceMs: number;
+}
+
+/** What an unfinished query leaves the request with: the record every replica can pick it up by. */
+export interface StillRunning {
+  readonly running: true;
+  readonly record: RunningQueryRecord;
+  /** The handle to give the client (the record's, which may be another request's). */
+  readonly handle: string;
 }
