@@ -282,11 +282,12 @@ test('the GetQueryExecution rate of one engine stays bounded across concurrent q
   const times = sends.filter((send) => send.command === 'GetQueryExecutionCommand').map((send) => send.at);
   const gaps = times.slice(1).map((at, index) => at - times[index]!);
   // Three queries polled every 5 ms would make ~600 calls/s; the engine keeps to 20/s. Slots are
-  // 50 ms apart; a timer that fires late can bring one call nearer the next, never more of them.
+  // 50 ms apart; a timer that fires late (the first, say, on a busy machine) can take up to one
+  // slot off the span and bring two calls nearer, never fit more calls into it.
   const span = times.at(-1)! - times[0]!;
   assert.ok(times.length >= 6, `calls: ${times.length}`);
-  assert.ok(span >= (times.length - 1) * 50 - 5, `${times.length} calls in ${span.toFixed(0)} ms exceed 20/s`);
-  assert.ok(Math.min(...gaps) >= 25, `smallest gap ${Math.min(...gaps).toFixed(1)} ms`);
+  assert.ok(span >= (times.length - 2) * 50, `${times.length} calls in ${span.toFixed(0)} ms exceed 20/s`);
+  assert.ok(Math.min(...gaps) >= 10, `smallest gap ${Math.min(...gaps).toFixed(1)} ms`);
   assert.equal(results.reduce((sum, result) => sum + result.stats.polls, 0), times.length);
   assert.equal(new Set(sends.filter((send) => send.command === 'GetQueryExecutionCommand').map((send) => send.input['QueryExecutionId'])).size, 3);
 });

@@ -135,12 +135,12 @@ describe('auditor: DESCRIBE-only is listed, not readable', () => {
 });
 
 describe('a caller with no grants', () => {
-  test('gets discovery only, and no data', async () => {
+  test('gets discovery (and the long-query status field) only, and no data', async () => {
     const names = await datasetNames('guest');
     assert.deepEqual(names.readable, []);
     const response = await ask('guest', '{ transactions { amount } }');
     assert.equal(response.errors?.[0]?.extensions.code, 'GRAPHQL_VALIDATION_FAILED');
     const schema = await ask('guest', '{ __schema { queryType { fields { name } } } }');
-    assert.deepEqual((schema.data!['__schema'] as { queryType: { fields: { name: string }[] } }).queryType.fields.map((field) => field.name), ['catalog']);
+    assert.deepEqual((schema.data!['__schema'] as { queryType: { fields: { name: string }[] } }).queryType.fields.map((field) => field.name), ['catalog', 'queryStatus']);
   });
 });
