@@ -58,7 +58,7 @@ export function loadConfig(file: string): Staged<LoadedConfig | null> {
     line: lineOf(document, lineCounter, parsePath(issue.path)),
   }));
   const lakeFormation = loadLakeFormation(config, dir, tables.value);
-  const routingIssues = checkRouting(config).map((issue) => ({ ...issue, file: absolute, line: lineOf(document, lineCounter, parsePath(issue.path)) }));
+  const routingIssues = [...checkRouting(config), ...checkRedshiftSchemas(config, tables.value)].map((issue) => ({ ...issue, file: absolute, line: lineOf(document, lineCounter, parsePath(issue.path)) }));
   const issues = [...tables.issues, ...curationIssues, ...routingIssues, ...lakeFormation.issues];
   return {
     value: issues.length === 0
@@ -79,6 +79,14 @@ function checkRouting(config: ConfigFile): Issue[] {
   return named
     .filter(([, engine]) => !configured.includes(engine))
     .map(([at, engine]) => ({ path: at, message: `no engine "${engine}" is configured (engines: ${configured.join(', ')})` }));
+}
+
+/** A schema mapping may only name Glue databases the catalog has (a typo would silently map nothing). */
+function checkRedshiftSchemas(config: ConfigFile, tables: readonly GlueTable[]): Issue[] {
+  const databases = [...new Set(tables.map((table) => table.database))];
+  return Object.keys(config.engines.redshift?.schemas ?? {})
+    .filter((database) => !databases.includes(database))
+    .map((database) => ({ path: `engines.redshift.schemas.${database}`, message: `no Glue database "${database}" in the catalog (databases: ${databases.join(', ')})` }));
 }
 
 /** Exported Lake Formation permissions, checked now: a row filter outside the grammar stops start-up. */

@@ -89,6 +89,9 @@ const athenaEngine = z
   })
   .strict();
 
+/** Glue database → the Redshift schema holding its tables; a database not named reads from a schema of its own name. */
+const redshiftSchemas = z.record(z.string(), z.string().min(1)).default({});
+
 const redshiftEngine = z
   .discriminatedUnion('mode', [
     z.object({
@@ -100,12 +103,14 @@ const redshiftEngine = z
       secretArn: z.string().optional(),
       dbUser: z.string().optional(),
       endpoint: z.string().url().optional(),
+      schemas: redshiftSchemas,
     }).strict(),
     z.object({
       mode: z.literal('pg'),
       /** postgres://user@host:5439/db — the password from PGPASSWORD or the URL. */
       connectionString: z.string(),
       maxConnections: z.number().int().min(1).max(100).default(10),
+      schemas: redshiftSchemas,
     }).strict(),
   ])
   .superRefine((value, context) => {

@@ -4,6 +4,7 @@ import type { Engine, Row } from '../datasources/types';
 import type { TableView } from '../query/types';
 import type { EngineAvailability } from '../router/availability';
 import type { RoutingRules } from '../router/route';
+import type { Dialect } from '../sql/types';
 import type { LongQueries } from './long-queries/run';
 
 export interface Limits {
@@ -45,6 +46,8 @@ export interface PlannerContext {
   /** Names of the grants behind each view, for the audit log. */
   readonly grantSources: ReadonlyMap<string, readonly string[]>;
   readonly engines: ReadonlyMap<string, Engine>;
+  /** The dialect (with table naming) each engine's SQL is compiled for, by engine name. */
+  readonly dialects: ReadonlyMap<string, Dialect>;
   readonly routing: RoutingRules;
   readonly availability: EngineAvailability;
   readonly limits: Limits;

@@ -6,7 +6,6 @@ import type { LogicalQuery } from '../query/types';
 import { routeQuery } from '../router/route';
 import { applyPolicy, columnsRead } from '../policy/rewrite';
 import { compileQuery } from '../sql/compiler';
-import { dialectNamed } from '../sql/dialects';
 import type { PlannerContext } from './context';
 import { runLongQuery } from './long-queries/run';
 import type { StillRunning } from './long-queries/types';
@@ -41,7 +40,9 @@ export async function runQuery(planned: LogicalQuery, dataset: Dataset, path: st
 }
 
 async function runOn(engine: Engine, reason: string, query: LogicalQuery, planned: LogicalQuery, dataset: Dataset, path: string, context: PlannerContext): Promise<readonly Row[]> {
-  const compiled = compileQuery(query, dialectNamed(engine.dialect));
+  const dialect = context.dialects.get(engine.name);
+  if (!dialect) throw new Error(`no dialect for engine "${engine.name}"`);
+  const compiled = compileQuery(query, dialect);
   const deadline = Date.now() + context.limits.queryTimeoutMs;
   const outcome = context.longQueries && isResumable(engine)
     ? await runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline }, context.longQueries)

@@ -60,7 +60,7 @@ query Example {
 export async function createLakegate(options: LakegateOptions): Promise<Lakegate> {
   const { loaded, logger, env } = options;
   const { config } = loaded;
-  const { engines, routing } = await createEngines(loaded, logger, options.decorateEngine ?? ((engine) => engine), options.engineClients);
+  const { engines, dialects, routing } = await createEngines(loaded, logger, options.decorateEngine ?? ((engine) => engine), options.engineClients);
   const availability = new EngineAvailability();
   const policy = await startPolicy(loaded, logger, options.lakeFormationClient);
   const longQueries = await startLongQueries(config.longQueries, env, engines, logger);
@@ -115,6 +115,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
         views: entitlement.views,
         grantSources: entitlement.sources,
         engines,
+        dialects,
         routing,
         availability,
         limits: config.limits,

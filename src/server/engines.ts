@@ -10,6 +10,8 @@ import { createRedshiftDataEngine } from '../datasources/redshift-data/engine';
 import { createRedshiftPgEngine } from '../datasources/redshift-pg/engine';
 import type { Engine } from '../datasources/types';
 import type { RoutingRules } from '../router/route';
+import { dialectNamed, withSchemas } from '../sql/dialects';
+import type { Dialect } from '../sql/types';
 
 export interface EngineClients {
   readonly athena?: AthenaClient;
@@ -18,6 +20,8 @@ export interface EngineClients {
 
 export interface EngineSet {
   readonly engines: ReadonlyMap<string, Engine>;
+  /** The SQL dialect each engine is compiled for, with its table naming (Redshift schemas). */
+  readonly dialects: ReadonlyMap<string, Dialect>;
   readonly routing: RoutingRules;
 }
 
@@ -50,7 +54,9 @@ export async function createEngines(loaded: LoadedConfig, logger: Logger, decora
   if (settings.redshift) engines.set('redshift', decorate(createRedshiftEngine(settings.redshift, logger, clients)));
   const adHoc = routing.adHoc ?? (engines.has('athena') ? 'athena' : engines.has('local') ? 'local' : [...engines.keys()][0]!);
   const sla = routing.sla ?? (engines.has('redshift') ? 'redshift' : adHoc);
-  return { engines, routing: { adHoc, sla, fallbacks: routing.fallbacks } };
+  const schemas = (name: string): Readonly<Record<string, string>> => (name === 'redshift' ? settings.redshift?.schemas ?? {} : {});
+  const dialects = new Map([...engines].map(([name, engine]) => [name, withSchemas(dialectNamed(engine.dialect), schemas(name))]));
+  return { engines, dialects, routing: { adHoc, sla, fallbacks: routing.fallbacks } };
 }
 
 function createRedshiftEngine(settings: RedshiftEngineConfig, logger: Logger, clients: EngineClients): Engine {

@@ -7,10 +7,12 @@ import { startTestApp, type TestApp } from '../support/app';
 
 /**
  * SLA-bound reads through the whole API go to Redshift (the Data API emulator on PostgreSQL,
- * through the real SDK): the sample's sales tables are loaded into PostgreSQL schemas named like
- * the Glue databases, and every caller gets the same rows as from the embedded engine.
+ * through the real SDK): the sample's sales tables are loaded into a PostgreSQL schema named
+ * otherwise than the Glue database (`engines.redshift.schemas` maps it), and every caller gets the
+ * same rows as from the embedded engine.
  */
 const DATABASE = 'lakegate_routing_test';
+const SCHEMA = 'spectrum_sales';
 const ADMIN = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
 let emulator: RedshiftDataEmulator;
 let viaRedshift: TestApp;
@@ -24,9 +26,9 @@ async function loadSales(app: TestApp): Promise<void> {
   await admin.end();
   const client = new pg.Client({ ...ADMIN, database: DATABASE });
   await client.connect();
-  await client.query('CREATE SCHEMA sales');
-  await client.query('CREATE TABLE sales.customers (customer_id bigint, name text, email text, country text, segment text, created_at timestamp)');
-  await client.query('CREATE TABLE sales.transactions (transaction_id bigint, customer_id bigint, amount numeric(12,2), currency text, status text, channel text, ts timestamp, dt text)');
+  await client.query(`CREATE SCHEMA ${SCHEMA}`);
+  await client.query(`CREATE TABLE ${SCHEMA}.customers (customer_id bigint, name text, email text, country text, segment text, created_at timestamp)`);
+  await client.query(`CREATE TABLE ${SCHEMA}.transactions (transaction_id bigint, customer_id bigint, amount numeric(12,2), currency text, status text, channel text, ts timestamp, dt text)`);
   const insert = async (table: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> => {
     for (let start = 0; start < rows.length; start += 500) {
       const batch = rows.slice(start, start + 500);
@@ -34,8 +36,8 @@ async function loadSales(app: TestApp): Promise<void> {
       await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, batch.flatMap((row) => columns.map((name) => row[name] ?? null)));
     }
   };
-  await insert('sales.customers', ['customer_id', 'name', 'email', 'country', 'segment', 'created_at'], await app.lake.rawRows('customers'));
-  await insert('sales.transactions', ['transaction_id', 'customer_id', 'amount', 'currency', 'status', 'channel', 'ts', 'dt'], await app.lake.rawRows('transactions'));
+  await insert(`${SCHEMA}.customers`, ['customer_id', 'name', 'email', 'country', 'segment', 'created_at'], await app.lake.rawRows('customers'));
+  await insert(`${SCHEMA}.transactions`, ['transaction_id', 'customer_id', 'amount', 'currency', 'status', 'channel', 'ts', 'dt'], await app.lake.rawRows('transactions'));
   await client.end();
 }
 
@@ -52,7 +54,7 @@ before(async () => {
       ...loaded,
       config: {
         ...loaded.config,
-        engines: { ...loaded.config.engines, redshift: { mode: 'data-api', region: 'eu-west-1', database: DATABASE, clusterIdentifier: 'lakegate', dbUser: 'lakegate' } },
+        engines: { ...loaded.config.engines, redshift: { mode: 'data-api', region: 'eu-west-1', database: DATABASE, clusterIdentifier: 'lakegate', dbUser: 'lakegate', schemas: { sales: SCHEMA } } },
       },
       catalog: {
         ...loaded.catalog,

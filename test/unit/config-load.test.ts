@@ -121,6 +121,15 @@ test('longQueries: defaults filled in, a bad Redis URL or a too-short wait repor
   assert.match(lines, /longQueries\.redis\.url: must be a redis:\/\/ or rediss:\/\/ URL/);
 });
 
+test('engines.redshift.schemas may only name Glue databases of the catalog', () => {
+  const redshift = (schemas: string): string => header.replace('engines:\n', `engines:\n  redshift: { mode: pg, connectionString: "postgres://x@h:5439/d", schemas: ${schemas} }\n`);
+  const ok = loadConfig(write('schemas-ok.yaml', `${redshift('{ shop: spectrum_shop }')}datasets: [{ name: orders, type: Order, table: shop.orders }]\n`));
+  assert.deepEqual(ok.issues, []);
+  assert.deepEqual(ok.value!.config.engines.redshift!.schemas, { shop: 'spectrum_shop' });
+  const typo = loadConfig(write('schemas-typo.yaml', `${redshift('{ shopp: spectrum_shop }')}datasets: [{ name: orders, type: Order, table: shop.orders }]\n`));
+  assert.match(typo.issues.map(formatIssue).join('\n'), /schemas-typo\.yaml:\d+: engines\.redshift\.schemas\.shopp: no Glue database "shopp" in the catalog \(databases: shop\)/);
+});
+
 test('bad Glue type strings and unreadable files are reported', () => {
   writeFileSync(path.join(dir, 'broken.json'), JSON.stringify({ TableList: [{ ...glue.TableList[0], StorageDescriptor: { ...glue.TableList[0]!.StorageDescriptor, Columns: [{ Name: 'x', Type: 'struct<a:int' }] } }] }));
   const result = loadConfig(write('glue.yaml', header.replace('[shop.json]', '[broken.json, nowhere.json]') + 'datasets: [{ name: orders, type: Order, table: shop.orders }]\n'));

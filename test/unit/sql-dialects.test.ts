@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { and, between, column, compare, inList, isNull, like, not } from '../../src/query/expr';
 import type { AggregateQuery, Expr, Literal, LogicalQuery, RowQuery } from '../../src/query/types';
 import { compileQuery } from '../../src/sql/compiler';
-import { dialectNamed } from '../../src/sql/dialects';
+import { dialectNamed, withSchemas } from '../../src/sql/dialects';
 import { ATHENA_PARAMETER_MAX_LENGTH, athenaExecutionParameter, athenaExecutionParameters } from '../../src/sql/literals';
 import { redshiftDataParameters } from '../../src/sql/redshift';
 import type { BoundParam } from '../../src/sql/types';
@@ -204,6 +204,16 @@ test('Redshift Data API parameters are strings named like their placeholders; th
 test('unknown dialect names, including Object.prototype keys, are refused', () => {
   assert.throws(() => dialectNamed('presto'), /no SQL dialect/);
   assert.throws(() => dialectNamed('toString'), /no SQL dialect/);
+});
+
+test('withSchemas reads a Glue database from its mapped schema, in plain reads and under a policy view; others stay', () => {
+  const mapped = withSchemas(dialectNamed('redshift-data'), { sales: 'spectrum_sales', toString: 'x' });
+  const view = { kind: 'view', table, columns: ['amount'], rowFilter: compare('eq', column('currency'), str('EUR')), masks: [] } as const;
+  assert.match(compileQuery(rows({}), mapped).sql, /FROM "spectrum_sales"\."transactions" AS/);
+  assert.match(compileQuery(rows({ from: view }), mapped).sql, /FROM "spectrum_sales"\."transactions" AS/);
+  const other = { kind: 'table', table: { database: 'web', table: 'events' } } as const;
+  assert.match(compileQuery(rows({ from: other }), mapped).sql, /FROM "web"\."events" AS/);
+  assert.equal(withSchemas(dialectNamed('athena'), {}), dialectNamed('athena'), 'no mapping: the dialect itself');
 });
 
 /** A non-empty random value with a marker that SQL text could only contain if the value leaked into it. */
