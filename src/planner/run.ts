@@ -58,7 +58,7 @@ async function runOn(engine: Engine, reason: string, query: LogicalQuery, planne
   };
   if ('running' in outcome) {
     context.audit.info({ ...audit, queryId: outcome.record.queryId, running: true }, 'engine query still running');
-    throw stillRunning(outcome, dataset, context.longQueries!.settings.waitMs);
+    throw stillRunning(outcome, dataset);
   }
   const { queryId, durationMs, bytesScanned, rows } = outcome.stats;
   context.queries.push({ path, engine: engine.name, queryId, reason, durationMs: round(durationMs), bytesScanned, rows, cache: 'none' });
@@ -67,8 +67,8 @@ async function runOn(engine: Engine, reason: string, query: LogicalQuery, planne
 }
 
 /** QUERY_RUNNING: the handle picks the same engine query up, by a repeat of the request or `queryStatus`. */
-function stillRunning({ record, handle }: StillRunning, dataset: Dataset, waitMs: number): LakegateError {
-  const message = `${dataset.name}: the ${record.engine} query is still running after ${waitMs / 1000} s; repeat the request, or call queryStatus with extensions.handle, to pick it up`;
+function stillRunning({ record, handle, waitedMs }: StillRunning, dataset: Dataset): LakegateError {
+  const message = `${dataset.name}: the ${record.engine} query is still running after ${(waitedMs / 1000).toFixed(1)} s; repeat the request, or call queryStatus with extensions.handle, to pick it up`;
   return new LakegateError('QUERY_RUNNING', message, { handle, engine: record.engine, queryId: record.queryId, startedAt: new Date(record.startedAt).toISOString() });
 }
 

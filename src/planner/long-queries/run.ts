@@ -31,10 +31,11 @@ export interface LongQueryRequest {
  */
 export async function runLongQuery(engine: ResumableEngine, query: CompiledQuery, request: LongQueryRequest, long: LongQueries): Promise<QueryResult | StillRunning> {
   const key = requestKey({ entitlement: request.entitlement, sql: query.sql, params: query.params });
-  const detachAt = Date.now() + long.settings.waitMs;
+  const began = Date.now();
+  const detachAt = began + long.settings.waitMs;
   const running = await storeCall(long, 'look up', () => long.store.get(key));
   if (running === undefined) return engine.execute(query, { signal: request.signal, deadline: request.deadline });
-  if (running && running.engine === engine.name) return pickUp(engine, key, running, request, long, detachAt);
+  if (running && running.engine === engine.name) return pickUp(engine, key, running, request, long, { began, detachAt });
 
   const startedAt = Date.now();
   const outcome = await engine.executeDetachable(query, { signal: request.signal, detachAt });
@@ -44,18 +45,18 @@ export async function runLongQuery(engine: ResumableEngine, query: CompiledQuery
   if (!claim) return waitWithinRequest(engine, outcome.queryId, request);
   // An identical request recorded its own query first: share that one, stop ours.
   if (!claim.created && claim.record.queryId !== outcome.queryId) await engine.stopQuery(outcome.queryId);
-  return { running: true, record: claim.record, handle: claim.handle };
+  return { running: true, record: claim.record, handle: claim.handle, waitedMs: Date.now() - began };
 }
 
 /**
  * Waits again for a recorded query. The caller going away only ends this wait: others may be
  * waiting for the same query, and the grace period stops it when nobody is.
  */
-async function pickUp(engine: ResumableEngine, key: string, record: RunningQueryRecord, request: LongQueryRequest, long: LongQueries, detachAt: number): Promise<QueryResult | StillRunning> {
+async function pickUp(engine: ResumableEngine, key: string, record: RunningQueryRecord, request: LongQueryRequest, long: LongQueries, wait: { began: number; detachAt: number }): Promise<QueryResult | StillRunning> {
   await storeCall(long, 'extend', () => long.store.touch(key, long.settings.graceMs));
   let outcome: Awaited<ReturnType<ResumableEngine['resume']>>;
   try {
-    outcome = await engine.resume(record.queryId, { signal: request.signal, detachAt, keepRunningOnAbort: true });
+    outcome = await engine.resume(record.queryId, { signal: request.signal, detachAt: wait.detachAt, keepRunningOnAbort: true });
   } catch (error) {
     // The engine ended the query (failed, cancelled, timed out): a repeat starts afresh.
     if (error instanceof EngineError && error.code !== 'ENGINE_UNAVAILABLE' && !request.signal.aborted) await storeCall(long, 'retire', () => long.store.fail(key));
@@ -68,7 +69,7 @@ async function pickUp(engine: ResumableEngine, key: string, record: RunningQuery
   // Claim extends the record, or records the query again if a sweeper retired it meanwhile.
   const claim = await storeCall(long, 'extend', () => long.store.claim(key, record, long.settings.graceMs));
   if (!claim) return waitWithinRequest(engine, record.queryId, request);
-  return { running: true, record: claim.record, handle: claim.handle };
+  return { running: true, record: claim.record, handle: claim.handle, waitedMs: Date.now() - wait.began };
 }
 
 /** Without the store nobody could pick the query up later, so the request waits for it (up to its deadline). */

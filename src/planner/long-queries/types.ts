@@ -61,4 +61,6 @@ export interface StillRunning {
   readonly record: RunningQueryRecord;
   /** The handle to give the client (the record's, which may be another request's). */
   readonly handle: string;
+  /** How long this request waited for it, ms. */
+  readonly waitedMs: number;
 }
