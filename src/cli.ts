@@ -12,7 +12,6 @@ import { createPolicyStore } from './policy/store';
 import { generateSampleLake } from './sample/generate';
 import { buildLakeSchema } from './schema/build';
 import { createLakegate, DEV_SECRET_FILE } from './server/app';
-import { StartupError } from './server/startup-error';
 
 const SAMPLE_DIR = path.resolve('.lake', 'sample');
 const SAMPLE_CONFIG = path.join(SAMPLE_DIR, 'lakegate.yaml');
@@ -157,7 +156,7 @@ main(process.argv.slice(2)).then(
   (error: unknown) => {
     if (error instanceof ConfigError) {
       process.stderr.write(`The configuration has ${error.lines.length} problem(s); nothing was started:\n${error.lines.map((line) => `  - ${line}`).join('\n')}\n`);
-    } else if (error instanceof UsageError || error instanceof StartupError) {
+    } else if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
     } else {
       process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);

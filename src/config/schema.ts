@@ -152,7 +152,7 @@ const longQueries = z
     sweepIntervalMs: z.number().int().min(50).default(5_000),
     redis: z
       .object({
-        /** redis://[:password@]host:6379/0; the environment variable below wins when set. */
+        /** redis://[:password@]host:6379/0, shared by every replica; the environment variable below wins. Neither set: kept in memory (one replica). */
         url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
         urlEnv: z.string().default('LAKEGATE_REDIS_URL'),
         /** Namespace of every key, so deployments sharing one Redis do not collide. */
@@ -204,7 +204,7 @@ export const configSchema = z
       .refine((value) => Object.values(value).some(Boolean), { message: 'configure at least one engine' }),
     routing: routing.default({}),
     limits: limits.default({}),
-    /** Queries that outlive a request, shared by replicas through Redis; off when absent. */
+    /** Queries that outlive a request (in Redis for several replicas, else in memory); off when absent. */
     longQueries: longQueries.optional(),
     auth: auth.default({}),
     lakeFormation: lakeFormation.optional(),

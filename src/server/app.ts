@@ -91,7 +91,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     void Promise.all([...engines].map(async ([name, engine]) => [name, ready && (await engine.health().catch(() => false))] as const)).then((checks) => {
       const healthy = checks.some(([, ok]) => ok);
       // The long-query store is reported but does not decide readiness: without it requests wait within themselves.
-      const store = longQueries ? { longQueryStore: longQueries.connected() ? 'connected' : 'unreachable' } : {};
+      const store = longQueries ? { longQueryStore: longQueries.storeState() } : {};
       res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: Object.fromEntries(checks), ...store });
     });
   });

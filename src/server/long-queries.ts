@@ -2,15 +2,19 @@ import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { LongQueriesConfig } from '../config/schema';
 import { isResumable, type Engine } from '../datasources/types';
+import { MemoryRunningQueryStore } from '../planner/long-queries/memory-store';
+import { RedisRunningQueryStore } from '../planner/long-queries/redis-store';
 import type { LongQueries } from '../planner/long-queries/run';
-import { RunningQueryStore } from '../planner/long-queries/store';
 import { startSweeper } from '../planner/long-queries/sweeper';
-import { StartupError } from './startup-error';
+import type { RunningQueryStore } from '../planner/long-queries/types';
+
+/** Where running queries are kept, as /readyz reports it. */
+export type LongQueryStoreState = 'memory' | 'connected' | 'unreachable';
 
 export interface RunningLongQueries {
   readonly longQueries: LongQueries;
-  /** True while the Redis connection is up (reported by /readyz; requests degrade without it). */
-  connected(): boolean;
+  /** Reported by /readyz; requests degrade (wait within themselves) while Redis is unreachable. */
+  storeState(): LongQueryStoreState;
   /** Ends the sweeps and closes the Redis connection; engine queries keep running for other replicas. */
   close(): Promise<void>;
 }
@@ -19,38 +23,55 @@ export interface RunningLongQueries {
 const CONNECT_WAIT_MS = 3_000;
 
 /**
- * Wires long-running queries when configured: the Redis store every replica shares, and this
+ * Wires long-running queries when configured: the store of running queries — Redis, shared by
+ * every replica, when a URL is given; this process's memory otherwise (one replica) — and this
  * replica's sweeper. Redis being down never stops the server: a request that cannot reach the
  * store waits for its query within its own time limit, as without long queries.
  */
 export async function startLongQueries(config: LongQueriesConfig | undefined, env: NodeJS.ProcessEnv, engines: ReadonlyMap<string, Engine>, logger: Logger): Promise<RunningLongQueries | null> {
   if (!config) return null;
-  const url = env[config.redis.urlEnv] || config.redis.url;
-  if (!url) throw new StartupError(`longQueries needs Redis: set longQueries.redis.url or the ${config.redis.urlEnv} environment variable`);
   const storeLogger = logger.child({ component: 'long-queries' });
   if (![...engines.values()].some(isResumable)) storeLogger.warn('longQueries is configured but no engine can run queries past a request (Athena, Redshift Data API)');
+  const url = env[config.redis.urlEnv] || config.redis.url;
+  const backing = url ? await connectRedis(url, config.redis.keyPrefix, storeLogger) : memoryStore(storeLogger);
+  const sweeper = startSweeper({ store: backing.store, engines, intervalMs: config.sweepIntervalMs, logger: storeLogger });
+  return {
+    longQueries: { store: backing.store, settings: { waitMs: config.waitMs, graceMs: config.graceMs }, logger: storeLogger },
+    storeState: backing.state,
+    close: async () => {
+      await sweeper.stop();
+      backing.close();
+    },
+  };
+}
 
+interface Backing {
+  readonly store: RunningQueryStore;
+  state(): LongQueryStoreState;
+  close(): void;
+}
+
+function memoryStore(logger: Logger): Backing {
+  logger.info('long queries are kept in memory: fine for one replica; set longQueries.redis.url (or its environment variable) for several');
+  return { store: new MemoryRunningQueryStore(), state: () => 'memory', close: () => undefined };
+}
+
+async function connectRedis(url: string, keyPrefix: string, logger: Logger): Promise<Backing> {
   // Commands fail at once while disconnected (no offline queue), so a request degrades instead of hanging.
   const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: CONNECT_WAIT_MS, lazyConnect: true });
   let reported = false;
   redis.on('error', (error: Error) => {
-    if (!reported) storeLogger.warn({ err: error.message }, 'long-query store (Redis) unreachable; retrying in the background');
+    if (!reported) logger.warn({ err: error.message }, 'long-query store (Redis) unreachable; retrying in the background');
     reported = true;
   });
   redis.on('ready', () => {
-    if (reported) storeLogger.info('long-query store (Redis) reachable again');
+    if (reported) logger.info('long-query store (Redis) reachable again');
     reported = false;
   });
   await redis.connect().catch(() => undefined);
-
-  const store = new RunningQueryStore(redis, { prefix: config.redis.keyPrefix });
-  const sweeper = startSweeper({ store, engines, intervalMs: config.sweepIntervalMs, logger: storeLogger });
   return {
-    longQueries: { store, settings: { waitMs: config.waitMs, graceMs: config.graceMs }, logger: storeLogger },
-    connected: () => redis.status === 'ready',
-    close: async () => {
-      await sweeper.stop();
-      redis.disconnect();
-    },
+    store: new RedisRunningQueryStore(redis, { prefix: keyPrefix }),
+    state: () => (redis.status === 'ready' ? 'connected' : 'unreachable'),
+    close: () => redis.disconnect(),
   };
 }

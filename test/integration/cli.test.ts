@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { promisify } from 'node:util';
@@ -63,17 +63,6 @@ datasets:
   assert.match(failure.stderr, /2 problem\(s\); nothing was started/);
   assert.match(failure.stderr, /broken\.yaml:4: datasets\[0\]\.table: no table "sales\.orders" in the Glue catalog/);
   assert.match(failure.stderr, /broken\.yaml:5: datasets\[1\]\.relations\.orders\.dataset: no dataset "order"/);
-  assert.doesNotMatch(failure.stderr, /\n\s+at /, 'no stack trace');
-});
-
-test('long queries without a Redis URL: serve refuses to start, saying what to set', async () => {
-  const file = path.join(lake.dir, 'long-queries.yaml');
-  writeFileSync(file, `${readFileSync(lake.configFile, 'utf8')}\nlongQueries: { waitMs: 5000 }\n`);
-  const { LAKEGATE_REDIS_URL: _unset, ...env } = process.env;
-  const failure = await run(process.execPath, [CLI, 'serve', '--config', file], { env: { ...env, PORT: '0' } }).then(() => null, (error: { code: number; stderr: string }) => error);
-  assert.ok(failure, 'serve must refuse');
-  assert.equal(failure.code, 1);
-  assert.match(failure.stderr, /longQueries needs Redis: set longQueries\.redis\.url or the LAKEGATE_REDIS_URL environment variable/);
   assert.doesNotMatch(failure.stderr, /\n\s+at /, 'no stack trace');
 });
 

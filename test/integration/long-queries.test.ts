@@ -62,9 +62,10 @@ after(async () => {
   lake?.remove();
 });
 
-/** An app instance over the shared lake, reading through Athena, with long queries in Redis at `redisUrl`. */
-function replica(redisUrl = REDIS_URL): Promise<TestApp> {
-  const longQueries: LongQueriesConfig = { ...SETTINGS, redis: { url: redisUrl, urlEnv: 'LAKEGATE_TEST_REDIS_URL_UNSET', keyPrefix: PREFIX } };
+/** An app instance over the shared lake, reading through Athena, with long queries in Redis at `redisUrl` (in memory without one). */
+function replica(redisUrl: string | null = REDIS_URL): Promise<TestApp> {
+  const redis = { urlEnv: 'LAKEGATE_TEST_REDIS_URL_UNSET', keyPrefix: PREFIX, ...(redisUrl ? { url: redisUrl } : {}) };
+  const longQueries: LongQueriesConfig = { ...SETTINGS, redis };
   return startTestApp({
     lake,
     configure: (loaded: LoadedConfig) => ({
@@ -243,5 +244,28 @@ test('with Redis unreachable requests still answer: they wait for the query with
     assert.equal(lookup.body.errors[0].extensions.code, 'ENGINE_UNAVAILABLE');
   } finally {
     await isolated.close();
+  }
+});
+
+test('one replica without Redis keeps its long queries in memory: QUERY_RUNNING, then the repeat picks the query up', async () => {
+  const single = await replica(null);
+  try {
+    const query = '{ customers(limit: 4, orderBy: [{ customerId: DESC }]) { customerId } }';
+    emulator.slow(900);
+    const starts = emulator.calls.StartQueryExecution;
+    const first = await runningError(single, query, 'analyst');
+    emulator.slow(0);
+    const running = await status(single, first.extensions.handle!, 'analyst');
+    assert.equal(running.body.data.queryStatus.state, 'RUNNING');
+    await until('the engine query to finish', () => stateOf(first.extensions.queryId!) === 'SUCCEEDED');
+    const collected = await single.graphql(query, {}, 'analyst');
+    assert.equal(collected.body.errors, undefined, JSON.stringify(collected.body.errors));
+    assert.equal(collected.body.data.customers.length, 4);
+    assert.equal(collected.body.extensions.lakegate.queries[0].queryId, first.extensions.queryId);
+    assert.equal(emulator.calls.StartQueryExecution, starts + 1);
+    const ready = await request(single.lakegate.app).get('/readyz');
+    assert.equal(ready.body.longQueryStore, 'memory');
+  } finally {
+    await single.close();
   }
 });

@@ -2,8 +2,8 @@ import type { Logger } from 'pino';
 import { EngineError } from '../../datasources/errors';
 import { isDetached, type QueryResult, type ResumableEngine } from '../../datasources/types';
 import type { CompiledQuery } from '../../sql/types';
-import { requestKey, type RunningQueryStore } from './store';
-import type { LongQuerySettings, RunningQueryRecord, StillRunning } from './types';
+import { requestKey } from './keys';
+import type { LongQuerySettings, RunningQueryRecord, RunningQueryStore, StillRunning } from './types';
 
 /** The long-query machinery a replica shares with its requests. */
 export interface LongQueries {

@@ -1,5 +1,5 @@
 /**
- * Lua scripts behind RunningQueryStore. Each runs atomically in Redis, which is what makes
+ * Lua scripts behind RedisRunningQueryStore. Each runs atomically in Redis, which is what makes
  * "exactly one replica starts / stops a query" hold without client-side locking.
  *
  * Keys (P = prefix): P q:<key> hash = the running record; P h:<handle> hash = {key} while

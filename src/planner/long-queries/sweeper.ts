@@ -1,7 +1,6 @@
 import type { Logger } from 'pino';
 import { isResumable, type Engine } from '../../datasources/types';
-import type { RunningQueryStore } from './store';
-import type { RunningQueryRecord } from './types';
+import type { RunningQueryRecord, RunningQueryStore } from './types';
 
 export interface SweeperOptions {
   readonly store: RunningQueryStore;

@@ -36,8 +36,32 @@ export type HandleLookup =
   | { readonly state: 'done'; readonly record: RunningQueryRecord; readonly outcome: DoneOutcome; readonly completedAt: number }
   | { readonly state: 'unknown' };
 
+/**
+ * The registry of engine queries that outlived their request: Redis when several replicas share
+ * it, memory for one. Every call is atomic. It never holds SQL: only what is needed to poll,
+ * fetch or stop the engine query, and the entitlement a pick-up must match.
+ */
+export interface RunningQueryStore {
+  /** Record the engine query for `key`, or return the one another request/replica recorded (extending its grace). */
+  claim(key: string, start: RunningQueryStart, graceMs: number): Promise<ClaimResult>;
+  /** The running record for a request key: checked before starting, to pick up instead. */
+  get(key: string): Promise<RunningQueryRecord | null>;
+  /** What a handle points at: the running record, a retired one (`done`), or nothing. */
+  lookup(handle: string): Promise<HandleLookup>;
+  /** A waiter is still interested: abandonAt becomes now + graceMs (never earlier); false if no record. */
+  touch(key: string, graceMs: number): Promise<boolean>;
+  /** A request took the result: the record is retired (`finished`); a repeat runs afresh. */
+  complete(key: string): Promise<boolean>;
+  /** The engine failed or cancelled the query: the record is retired (`failed`). */
+  fail(key: string): Promise<boolean>;
+  /** Records whose abandonAt is at or before `now`, oldest first, at most `limit`. */
+  abandoned(now: number, limit: number): Promise<RunningQueryRecord[]>;
+  /** True for exactly one caller, and only while the record is still abandoned; the record is retired (`abandoned`) and the winner stops the query. */
+  tryLockForStop(key: string, ttlMs: number): Promise<boolean>;
+}
+
 export interface RunningQueryStoreOptions {
-  /** Namespace of every Redis key, so deployments and test runs do not collide. */
+  /** Namespace of every Redis key, so deployments and test runs do not collide (Redis only). */
   readonly prefix?: string;
   /** How long a record outlives its abandonAt before Redis drops it anyway (no sweeper alive). */
   readonly orphanTtlMs?: number;

@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { fingerprint } from '../../query/fingerprint';
 import type Redis from 'ioredis';
+import { DEFAULT_DONE_RETENTION_MS, DEFAULT_ORPHAN_TTL_MS, newHandle } from './keys';
 import { CLAIM, COMPLETE, LOCK_FOR_STOP, LOOKUP, TOUCH } from './scripts';
 import type {
   ClaimResult,
@@ -8,25 +7,11 @@ import type {
   HandleLookup,
   RunningQueryRecord,
   RunningQueryStart,
+  RunningQueryStore,
   RunningQueryStoreOptions,
 } from './types';
 
-export const DEFAULT_PREFIX = 'lakegate:lq:';
-const DEFAULT_ORPHAN_TTL_MS = 60 * 60_000;
-const DEFAULT_DONE_RETENTION_MS = 10 * 60_000;
-
-/**
- * The request key: identical requests by callers with the same entitlement share one engine
- * query. The entitlement is inside the hash, so a pick-up can never cross permission sets.
- */
-export function requestKey(parts: { entitlement: string; sql: string; params: readonly unknown[] }): string {
-  return fingerprint([parts.entitlement, parts.sql, parts.params]);
-}
-
-/** 128 random bits: the handle is the only thing a client holds, so it must not be guessable. */
-export function newHandle(): string {
-  return randomBytes(16).toString('base64url');
-}
+const DEFAULT_PREFIX = 'lakegate:lq:';
 
 function fieldsToObject(fields: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
@@ -52,7 +37,7 @@ function toRecord(fields: readonly string[]): RunningQueryRecord {
  * It never stores SQL: only what is needed to poll, fetch or stop the engine query, and the
  * entitlement the caller must match. The Redis connection is the caller's (not closed here).
  */
-export class RunningQueryStore {
+export class RedisRunningQueryStore implements RunningQueryStore {
   readonly prefix: string;
   private readonly orphanTtlMs: number;
   private readonly doneRetentionMs: number;
@@ -103,13 +88,7 @@ export class RunningQueryStore {
     return Object.keys(hash).length > 0 ? toRecord(Object.entries(hash).flat()) : null;
   }
 
-  /** The running record behind a handle, or null (unknown, expired, or already done). */
-  async byHandle(handle: string): Promise<RunningQueryRecord | null> {
-    const found = await this.lookup(handle);
-    return found.state === 'running' ? found.record : null;
-  }
-
-  /** Like byHandle, but also tells "done" apart from "never existed" for queryStatus. */
+  /** What a handle points at: the running record, a retired one (`done`), or nothing. */
   async lookup(handle: string): Promise<HandleLookup> {
     const [state, fields] = (await this.redis.eval(
       LOOKUP,
