@@ -46,6 +46,8 @@ export interface Lakegate {
 }
 
 export const DEV_SECRET_FILE = '.lakegate-dev-secret';
+/** How long in-flight requests get to finish on shutdown before their connections are closed. */
+const DRAIN_GRACE_MS = 10_000;
 
 
 const EXAMPLE_QUERY = `# The five largest transactions and who paid. Docs: the book icon on the left.
@@ -147,7 +149,8 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     stop: async () => {
       ready = false;
       policy.stop();
-      await drain(httpServer);
+      // A request waiting for a long query answers QUERY_RUNNING at waitMs: let it, so the query runs on for another replica.
+      await drain(httpServer, DRAIN_GRACE_MS + (config.longQueries?.waitMs ?? 0));
       await servers.stop();
       await longQueries?.close();
       await Promise.all([...engines.values()].map((engine) => engine.close()));

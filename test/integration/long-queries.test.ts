@@ -230,6 +230,31 @@ test('asking about a query keeps it alive past the grace period until it finishe
   assert.equal(collected.body.extensions.lakegate.queries[0].queryId, first.extensions.queryId);
 });
 
+test('a replica shutting down mid-wait answers QUERY_RUNNING and leaves the query running for the others', async (t) => {
+  if (!needsRedis(t)) return;
+  const leaving = await replica();
+  const url = await leaving.lakegate.listen(0, '127.0.0.1');
+  const query = '{ transactions(limit: 3, orderBy: [{ ts: DESC }, { transactionId: ASC }]) { transactionId ts } }';
+  emulator.slow(1_200);
+  const starts = emulator.calls.StartQueryExecution;
+  const answer = fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${leaving.token('analyst')}` },
+    body: JSON.stringify({ query }),
+  }).then(async (response) => (await response.json()) as { errors?: GraphQLError[] });
+  await until('the engine query to start', () => emulator.calls.StartQueryExecution > starts);
+  await leaving.close();
+  const { errors } = await answer;
+  assert.equal(errors?.[0]?.extensions.code, 'QUERY_RUNNING', JSON.stringify(errors));
+  const queryId = errors[0]!.extensions.queryId!;
+  assert.equal(stopsOf(queryId), 0, 'shutting down did not stop it');
+  emulator.slow(0);
+  await until('the engine query to finish', () => stateOf(queryId) === 'SUCCEEDED');
+  const collected = await replicaB.graphql(query, {}, 'analyst');
+  assert.equal(collected.body.errors, undefined, JSON.stringify(collected.body.errors));
+  assert.equal(collected.body.extensions.lakegate.queries[0].queryId, queryId, 'another replica delivers it');
+});
+
 test('with Redis unreachable requests still answer: they wait for the query within their own time limit', async () => {
   const isolated = await replica('redis://127.0.0.1:1');
   try {
