@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parameterSql, substituteParameters } from '../emulators/athena';
+import { parameterSql, substituteParameters } from '../emulators/athena-parameters';
 
 test('the emulator substitutes parameters only at placeholders outside strings, identifiers and comments', () => {
   assert.equal(
