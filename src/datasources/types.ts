@@ -75,6 +75,13 @@ export interface ResumableEngine extends Engine {
   probe(queryId: string): Promise<QueryProbe>;
 }
 
+/** A resumable engine whose calls resolve to its own, richer result type (its stats). */
+export interface ResumableEngineOf<R extends QueryResult> extends ResumableEngine {
+  execute(query: CompiledQuery, options?: ExecuteOptions): Promise<R>;
+  executeDetachable(query: CompiledQuery, options: DetachableOptions): Promise<R | Detached>;
+  resume(queryId: string, options: DetachableOptions): Promise<R | Detached>;
+}
+
 /**
  * True when `engine` says it is resumable (`capabilities.resumable`) and really has the methods: a
  * wrapper that copies the capabilities but not the extra methods (e.g. `forwardingEngine`) is not.

@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { athenaExecutionParameter } from '../../sql/literals';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
-import type { DetachableOptions, Detached, ExecuteOptions, QueryProbe, QueryResult, ResumableEngine, Row } from '../types';
+import type { DetachableOptions, Detached, ExecuteOptions, QueryProbe, QueryResult, ResumableEngineOf, Row } from '../types';
 import { AsyncQueryRunner, polledStats, type PolledQueryStats, type PolledRun } from '../shared/async-query';
 import { ENGINE_NAME, isThrottling, toEngineError } from './errors';
 import { pollOptions, type PollOptions } from './poll';
@@ -61,11 +61,7 @@ export interface AthenaQueryResult extends QueryResult {
   readonly stats: AthenaQueryStats;
 }
 
-export interface AthenaEngine extends ResumableEngine {
-  execute(query: CompiledQuery, options?: ExecuteOptions): Promise<AthenaQueryResult>;
-  executeDetachable(query: CompiledQuery, options: DetachableOptions): Promise<AthenaQueryResult | Detached>;
-  resume(queryId: string, options: DetachableOptions): Promise<AthenaQueryResult | Detached>;
-}
+export type AthenaEngine = ResumableEngineOf<AthenaQueryResult>;
 
 /**
  * The Athena adapter: StartQueryExecution with the compiled SQL and its parameters as Trino

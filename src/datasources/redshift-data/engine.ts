@@ -11,7 +11,7 @@ import {
 import type { Logger } from 'pino';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
-import type { DetachableOptions, Detached, ExecuteOptions, QueryProbe, QueryResult, ResumableEngine, Row } from '../types';
+import type { DetachableOptions, Detached, ExecuteOptions, QueryProbe, QueryResult, ResumableEngineOf, Row } from '../types';
 import { AsyncQueryRunner, polledStats, type PolledQueryStats, type PolledRun } from '../shared/async-query';
 import { selectOneHealth } from '../shared/lifecycle';
 import { ENGINE_NAME, isEngineTimeout, isThrottling, toEngineError } from './errors';
@@ -59,11 +59,7 @@ export interface RedshiftDataQueryResult extends QueryResult {
   readonly stats: RedshiftDataQueryStats;
 }
 
-export interface RedshiftDataEngine extends ResumableEngine {
-  execute(query: CompiledQuery, options?: ExecuteOptions): Promise<RedshiftDataQueryResult>;
-  executeDetachable(query: CompiledQuery, options: DetachableOptions): Promise<RedshiftDataQueryResult | Detached>;
-  resume(statementId: string, options: DetachableOptions): Promise<RedshiftDataQueryResult | Detached>;
-}
+export type RedshiftDataEngine = ResumableEngineOf<RedshiftDataQueryResult>;
 
 /**
  * The Redshift Data API adapter: ExecuteStatement with the compiled SQL and its `:pN` parameters,
