@@ -20,7 +20,7 @@ export type MakeReplicas = (t: TestContext, options?: Pick<RunningQueryStoreOpti
 
 export const SQL = 'SELECT "amount" FROM "lake"."transactions" WHERE "region" = ?';
 export const start = (queryId: string, startedAt = 1_700_000_000_000): RunningQueryStart => ({ engine: 'athena', queryId, entitlement: 'ent-1', startedAt });
-export const key = (sql = SQL): string => requestKey({ entitlement: 'ent-1', sql, params: ['EU'] });
+export const key = (sql = SQL): string => requestKey({ engine: 'athena', entitlement: 'ent-1', sql, params: ['EU'] });
 
 async function runningRecord(store: RunningQueryStore, handle: string): Promise<RunningQueryRecord | null> {
   const found = await store.lookup(handle);

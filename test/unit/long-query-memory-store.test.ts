@@ -11,12 +11,13 @@ runningQueryStoreContract((_t, options = {}) => {
   return { a: store, b: store, clock };
 });
 
-test('requestKey is a sha256 of entitlement + SQL + params, bigint-safe', () => {
+test('requestKey is a sha256 of engine + entitlement + SQL + params, bigint-safe', () => {
   assert.match(key(), /^[0-9a-f]{64}$/);
   assert.equal(key(), key());
-  assert.notEqual(requestKey({ entitlement: 'ent-2', sql: SQL, params: ['EU'] }), key());
-  assert.notEqual(requestKey({ entitlement: 'ent-1', sql: SQL, params: ['US'] }), key());
-  assert.notEqual(requestKey({ entitlement: 'ent-1', sql: SQL, params: [1n] }), requestKey({ entitlement: 'ent-1', sql: SQL, params: ['1'] }));
+  assert.notEqual(requestKey({ engine: 'athena', entitlement: 'ent-2', sql: SQL, params: ['EU'] }), key());
+  assert.notEqual(requestKey({ engine: 'redshift', entitlement: 'ent-1', sql: SQL, params: ['EU'] }), key(), 'two dialects may write the same SQL');
+  assert.notEqual(requestKey({ engine: 'athena', entitlement: 'ent-1', sql: SQL, params: ['US'] }), key());
+  assert.notEqual(requestKey({ engine: 'athena', entitlement: 'ent-1', sql: SQL, params: [1n] }), requestKey({ engine: 'athena', entitlement: 'ent-1', sql: SQL, params: ['1'] }));
 });
 
 test('records nobody retires expire after grace + orphan TTL, and abandoned() forgets them', async () => {

@@ -30,12 +30,12 @@ export interface LongQueryRequest {
  * request degrades to an ordinary wait bounded by its deadline, never to an error of its own.
  */
 export async function runLongQuery(engine: ResumableEngine, query: CompiledQuery, request: LongQueryRequest, long: LongQueries): Promise<QueryResult | StillRunning> {
-  const key = requestKey({ entitlement: request.entitlement, sql: query.sql, params: query.params });
+  const key = requestKey({ engine: engine.name, entitlement: request.entitlement, sql: query.sql, params: query.params });
   const began = Date.now();
   const detachAt = began + long.settings.waitMs;
   const running = await storeCall(long, 'look up', () => long.store.get(key));
   if (running === undefined) return engine.execute(query, { signal: request.signal, deadline: request.deadline });
-  if (running && running.engine === engine.name) return pickUp(engine, key, running, request, long, { began, detachAt });
+  if (running) return pickUp(engine, key, running, request, long, { began, detachAt });
 
   const startedAt = Date.now();
   const outcome = await engine.executeDetachable(query, { signal: request.signal, detachAt });
