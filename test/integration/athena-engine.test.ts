@@ -8,7 +8,6 @@ import pino from 'pino';
 import type { GlueTable } from '../../src/catalog/types';
 import { formatIssue, loadConfig } from '../../src/config/load';
 import { createAthenaEngine, type AthenaEngine, type AthenaEngineOptions } from '../../src/datasources/athena/engine';
-import type { EngineError } from '../../src/datasources/errors';
 import { createLocalEngine } from '../../src/datasources/local/engine';
 import type { Engine, Row } from '../../src/datasources/types';
 import { applyPolicy } from '../../src/policy/rewrite';
@@ -20,7 +19,7 @@ import { athenaDialect } from '../../src/sql/trino';
 import type { CompiledQuery } from '../../src/sql/types';
 import { generateSampleLake } from '../../src/sample/generate';
 import { startAthenaEmulator, type AthenaEmulator, type RecordedCall } from '../emulators/athena';
-import { withCode } from '../support/engine-errors';
+import { rejectsWithCode, withCode } from '../support/engine-errors';
 
 /**
  * The Athena adapter through the real `@aws-sdk/client-athena` (signing, JSON 1.1 serde, retry
@@ -297,12 +296,7 @@ test('a FAILED query carries Athena\'s StateChangeReason and is not stopped', as
   const reason = "COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved";
   emulator.failNext(reason);
   const stopsBefore = emulator.calls.StopQueryExecution;
-  let queryId: string | null = null;
-  await assert.rejects(athena.execute({ sql: 'SELECT 1', params: [] }), (error: EngineError) => {
-    withCode('QUERY_FAILED', reason)(error);
-    queryId = error.queryId;
-    return true;
-  });
+  const queryId = await rejectsWithCode(athena.execute({ sql: 'SELECT 1', params: [] }), 'QUERY_FAILED', reason);
   assert.ok(queryId);
   assert.equal(emulator.queries().find((query) => query.id === queryId)!.state, 'FAILED');
   assert.equal(emulator.calls.StopQueryExecution, stopsBefore);
@@ -386,12 +380,7 @@ test('an abort mid-query calls StopQueryExecution and yields QUERY_CANCELLED', a
   try {
     const running = athena.execute({ sql: 'SELECT count(*) AS "n" FROM "sales"."transactions"', params: [] }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 150);
-    let queryId: string | null = null;
-    await assert.rejects(running, (error: EngineError) => {
-      withCode('QUERY_CANCELLED')(error);
-      queryId = error.queryId;
-      return true;
-    });
+    const queryId = await rejectsWithCode(running, 'QUERY_CANCELLED');
     assert.ok(performance.now() - started < 1_000, 'cancelled promptly');
     assert.equal(emulator.calls.StopQueryExecution, stopsBefore + 1);
     assert.deepEqual(callsFor(queryId!, 'StopQueryExecution').map((call) => call.body['QueryExecutionId']), [queryId]);
@@ -410,12 +399,7 @@ test('a deadline that passes stops the query and yields QUERY_TIMEOUT', async ()
   emulator.slow(3_000);
   const started = performance.now();
   try {
-    let queryId: string | null = null;
-    await assert.rejects(athena.execute({ sql: 'SELECT 1 AS "n"', params: [] }, { deadline: Date.now() + 200 }), (error: EngineError) => {
-      withCode('QUERY_TIMEOUT')(error);
-      queryId = error.queryId;
-      return true;
-    });
+    const queryId = await rejectsWithCode(athena.execute({ sql: 'SELECT 1 AS "n"', params: [] }, { deadline: Date.now() + 200 }), 'QUERY_TIMEOUT');
     const elapsed = performance.now() - started;
     assert.ok(elapsed >= 190 && elapsed < 1_000, `timed out after ${elapsed.toFixed(0)} ms`);
     assert.equal(callsFor(queryId!, 'StopQueryExecution').length, 1);
@@ -450,12 +434,7 @@ test('a connection the SDK may not retry surfaces as ENGINE_UNAVAILABLE', async 
   emulator.slow(300);
   try {
     emulator.dropNextConnection({ operation: 'GetQueryExecution', when: 'before' });
-    let queryId: string | null = null;
-    await assert.rejects(athena.execute({ sql: 'SELECT 2', params: [] }), (error: EngineError) => {
-      withCode('ENGINE_UNAVAILABLE')(error);
-      queryId = error.queryId;
-      return true;
-    });
+    const queryId = await rejectsWithCode(athena.execute({ sql: 'SELECT 2', params: [] }), 'ENGINE_UNAVAILABLE');
     assert.equal(callsFor(queryId!, 'StopQueryExecution').length, 1);
   } finally {
     emulator.slow(0);

@@ -13,7 +13,7 @@ import { isDetached, isResumable, type Detached } from '../../src/datasources/ty
 import type { CompiledQuery } from '../../src/sql/types';
 import { generateSampleLake } from '../../src/sample/generate';
 import { startAthenaEmulator, type AthenaEmulator, type QueryState } from '../emulators/athena';
-import { withCode } from '../support/engine-errors';
+import { rejectsWithCode, withCode } from '../support/engine-errors';
 
 /**
  * The resumable mode of the Athena adapter (through the real SDK, against the emulator): a query
@@ -163,12 +163,7 @@ test('an abort during executeDetachable stops the query (QUERY_CANCELLED), as ex
   const controller = new AbortController();
   const running = athena.executeDetachable(COUNT, { signal: controller.signal, detachAt: Date.now() + 10_000 });
   setTimeout(() => controller.abort(), 150);
-  let queryId: string | null = null;
-  await assert.rejects(running, (error: EngineError) => {
-    withCode('QUERY_CANCELLED')(error);
-    queryId = error.queryId;
-    return true;
-  });
+  const queryId = await rejectsWithCode(running, 'QUERY_CANCELLED');
   assert.ok(queryId);
   assert.equal(callsFor(queryId, 'StopQueryExecution'), 1);
   assert.equal(stateOf(queryId), 'CANCELLED');

@@ -10,3 +10,14 @@ export const withCode = (code: string, message?: RegExp | string) => (error: unk
   else if (message) assert.match(engineError.message, message);
   return true;
 };
+
+/** Awaits `running`'s rejection with this code (and message); resolves to the failed query's id. */
+export async function rejectsWithCode(running: Promise<unknown>, code: string, message?: RegExp | string): Promise<string | null> {
+  let queryId: string | null = null;
+  await assert.rejects(running, (error: unknown) => {
+    withCode(code, message)(error);
+    queryId = (error as EngineError).queryId;
+    return true;
+  });
+  return queryId;
+}

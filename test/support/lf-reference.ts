@@ -19,7 +19,7 @@ import {
   type UserFilter,
   type Value,
 } from './lf-model';
-import { andAll, likeRegex, negate, orAll, type Truth } from './three-valued';
+import { andAll, likeRegex, negate, orAll, satisfiesOrder, type Truth } from './three-valued';
 
 /**
  * The reference evaluator: LAKE_FORMATION.md written out plainly over in-memory rows, sharing
@@ -233,16 +233,7 @@ function userOperator(col: Col, op: string, cell: Value, operand: unknown): Trut
     const hit = likeRegex(String(operand), true).test(String(cell));
     return op === 'like' ? hit : !hit;
   }
-  const order = compareValues(kind, cell, operand as string | number);
-  switch (op) {
-    case 'eq': return order === 0;
-    case 'ne': return order !== 0;
-    case 'gt': return order > 0;
-    case 'gte': return order >= 0;
-    case 'lt': return order < 0;
-    case 'lte': return order <= 0;
-    default: throw new Error(`reference: unknown operator ${op}`);
-  }
+  return satisfiesOrder(op, compareValues(kind, cell, operand as string | number));
 }
 
 export interface SortTerm {

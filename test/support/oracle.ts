@@ -2,7 +2,7 @@
  * A plain in-memory evaluation of the API's filter semantics (SQL three-valued logic), written
  * independently of the planner and SQL compiler, used as the oracle in tests.
  */
-import { andAll, likeRegex, negate, orAll, type Truth } from './three-valued';
+import { andAll, likeRegex, negate, orAll, satisfiesOrder, type Truth } from './three-valued';
 
 export type Kind = 'string' | 'bigint' | 'int' | 'decimal' | 'timestamp' | 'double' | 'boolean' | 'struct';
 
@@ -49,16 +49,7 @@ function operator(op: string, cell: unknown, operand: unknown, kind: Kind): Trut
     const hit = likeRegex(String(operand)).test(String(cell));
     return op === 'like' ? hit : !hit;
   }
-  const order = compare(cell, operand, kind);
-  switch (op) {
-    case 'eq': return order === 0;
-    case 'ne': return order !== 0;
-    case 'gt': return order > 0;
-    case 'gte': return order >= 0;
-    case 'lt': return order < 0;
-    case 'lte': return order <= 0;
-    default: throw new Error(`oracle: unknown operator ${op}`);
-  }
+  return satisfiesOrder(op, compare(cell, operand, kind));
 }
 
 /** Orders two values of one column kind; decimals and bigints compare exactly. */

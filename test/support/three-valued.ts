@@ -18,6 +18,19 @@ export function negate(value: Truth): Truth {
   return value === null ? null : !value;
 }
 
+/** Whether `order` (negative, zero, positive: a cell against its operand) satisfies a comparison operator. */
+export function satisfiesOrder(op: string, order: number): boolean {
+  switch (op) {
+    case 'eq': return order === 0;
+    case 'ne': return order !== 0;
+    case 'gt': return order > 0;
+    case 'gte': return order >= 0;
+    case 'lt': return order < 0;
+    case 'lte': return order <= 0;
+    default: throw new Error(`unknown comparison operator ${op}`);
+  }
+}
+
 /** A LIKE pattern as a regular expression: `%` any run, `_` one character, `\` escapes (unless turned off, as in PartiQL). */
 export function likeRegex(pattern: string, backslashEscapes = true): RegExp {
   let source = '';
