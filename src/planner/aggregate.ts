@@ -1,5 +1,5 @@
 import type { FieldNode } from 'graphql';
-import { columnByField, columnByName } from '../catalog/columns';
+import { columnByField, columnByName, scalarValue } from '../catalog/columns';
 import type { Dataset } from '../catalog/types';
 import type { Row } from '../datasources/types';
 import { column } from '../query/expr';
@@ -45,14 +45,14 @@ export interface AggregatePlan {
  */
 export function planAggregate(dataset: Dataset, args: AggregateArgs, nodes: readonly FieldNode[], scope: SelectionScope, limits: Limits): AggregatePlan {
   const paging = resolvePaging(args.limit, args.offset, limits);
-  const groupBy = groupKeys(args);
+  const groupBy = groupKeys(dataset, args);
   const slots: AggregateSlot[] = groupBy.map((key) => ({ alias: key.alias, group: 'key', field: columnByName(dataset, key.column.path[0]!)!.field }));
   const measures = new Map<string, Measure>();
   const addMeasure = (fn: AggregateFn, name: string | null): string => {
     const existing = [...measures.values()].find((m) => m.fn === fn && (m.column?.path[0] ?? null) === name);
     if (existing) return existing.alias;
     const alias = `m${measures.size}`;
-    measures.set(alias, { alias, fn, column: name === null ? null : column(name) });
+    measures.set(alias, { alias, fn, column: name === null ? null : column(name), columnType: name === null ? null : scalarValue(columnByName(dataset, name)!.type) });
     slots.push({ alias, group: fn, field: name === null ? null : columnByName(dataset, name)!.field });
     return alias;
   };
@@ -64,7 +64,7 @@ export function planAggregate(dataset: Dataset, args: AggregateArgs, nodes: read
       if (col) addMeasure(group, col.name);
     }
   }
-  const orderBy = (args.orderBy ?? []).map((item) => orderTerm(dataset, item, groupBy, addMeasure));
+  const orderBy = totalOrder((args.orderBy ?? []).map((item) => orderTerm(dataset, item, groupBy, addMeasure)), groupBy);
   // Selecting only `__typename` (or nothing engine-side) still needs one output column.
   if (groupBy.length === 0 && measures.size === 0) addMeasure('count', null);
   const query: AggregateQuery = {
@@ -80,15 +80,30 @@ export function planAggregate(dataset: Dataset, args: AggregateArgs, nodes: read
   return { query, slots };
 }
 
-function groupKeys(args: AggregateArgs): GroupKey[] {
+function groupKeys(dataset: Dataset, args: AggregateArgs): GroupKey[] {
   const names = [...new Set(args.groupBy ?? [])];
   const time = args.timeGroup;
   if (time && names.includes(time.column)) {
     throw new LakegateError('BAD_USER_INPUT', `"${time.column}" is both in groupBy and timeGroup; use one`);
   }
+  if (time?.grain === 'hour' && scalarValue(columnByName(dataset, time.column)!.type)?.kind === 'date') {
+    throw new LakegateError('BAD_USER_INPUT', `"${columnByName(dataset, time.column)!.field}" is a date: it has no HOUR grain (use DAY or coarser)`);
+  }
   const keys: GroupKey[] = names.map((name, index) => ({ alias: `k${index}`, column: column(name), grain: null }));
   if (time) keys.push({ alias: `k${keys.length}`, column: column(time.column), grain: time.grain });
   return keys;
+}
+
+/**
+ * The group keys (groupBy order, then the time key) follow the requested order, so groups come in
+ * one total order: identical requests give identical bytes and offset pages neither skip nor repeat.
+ */
+function totalOrder(requested: readonly OrderTerm<AliasRef>[], groupBy: readonly GroupKey[]): OrderTerm<AliasRef>[] {
+  const ordered = new Set(requested.map((term) => term.target.alias));
+  const tieBreakers = groupBy
+    .filter((key) => !ordered.has(key.alias))
+    .map((key) => ({ target: { alias: key.alias }, direction: 'asc' as const, nulls: 'last' as const }));
+  return [...requested, ...tieBreakers];
 }
 
 function orderTerm(

@@ -124,6 +124,8 @@ export interface Measure {
   readonly fn: AggregateFn;
   /** null only for `count` (all rows). */
   readonly column: ColumnPath | null;
+  /** The measured column's type (null for `count`): an integer sum is taken in a wider type. */
+  readonly columnType: ValueType | null;
 }
 
 export interface GroupKey {

@@ -6,7 +6,10 @@ import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
  */
 
 const INTEGER = /^-?\d+$/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
+const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?(?:e([-+]?\d+))?$/i;
+/** Further than this, an exponent cannot leave a decimal within 38 digits: refused before expanding it. */
+const MAX_DECIMAL_EXPONENT = 80;
+const MAX_INPUT_FRACTION_DIGITS = 6;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?(Z|[+-]\d{2}:?\d{2})?$/i;
 
@@ -18,32 +21,67 @@ function literalText(ast: ValueNode): unknown {
   return ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT ? ast.value : undefined;
 }
 
+function integerText(value: unknown): string | null {
+  const text = typeof value === 'bigint' ? value.toString() : typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
+  return typeof text === 'string' && INTEGER.test(text) ? BigInt(text).toString() : null;
+}
+
+/** Inputs are 64-bit, as the columns they are compared with. */
 function parseBigInt(value: unknown): string {
-  const text = typeof value === 'number' && Number.isSafeInteger(value) ? String(value) : value;
-  if (typeof text !== 'string' || !INTEGER.test(text) || text.replace('-', '').length > 19) throw invalid('BigInt', value);
+  const text = integerText(value);
+  if (text === null || text.replace('-', '').length > 19) throw invalid('BigInt', value);
   const big = BigInt(text);
   if (big > 9223372036854775807n || big < -9223372036854775808n) throw invalid('BigInt', value);
-  return big.toString();
+  return text;
+}
+
+/** Outputs may be wider: a sum of an integer column is exact at any size. */
+function serializeBigInt(value: unknown): string {
+  const text = integerText(value);
+  if (text === null) throw invalid('BigInt', value);
+  return text;
 }
 
 export const BigIntScalar = new GraphQLScalarType({
   name: 'BigInt',
-  description: 'A 64-bit integer, as a string so no digit is lost (`"9007199254740993"`). Inputs accept a string or an integer.',
-  serialize: (value) => (typeof value === 'bigint' ? value.toString() : parseBigInt(value)),
+  description: 'An integer, as a string so no digit is lost (`"9007199254740993"`). Column values and inputs are 64-bit; the sum of an integer column is exact at any size, so it may be wider. Inputs accept a string or an integer.',
+  serialize: serializeBigInt,
   parseValue: parseBigInt,
   parseLiteral: (ast) => parseBigInt(literalText(ast)),
 });
 
+/** An input decimal in plain notation, exactly: `1e3` → `1000`, `"1.5e-2"` → `0.015`; at most 38 digits. */
 function parseDecimal(value: unknown): string {
+  const plain = plainDecimal(value);
+  if (plain.replace(/[-.]/g, '').length > 38) throw invalid('Decimal', value);
+  return plain;
+}
+
+function plainDecimal(value: unknown): string {
   const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-  if (typeof text !== 'string' || !DECIMAL.test(text) || text.replace(/[-.]/g, '').length > 38) throw invalid('Decimal', value);
-  return text;
+  const match = typeof text === 'string' ? DECIMAL.exec(text) : null;
+  if (!match) throw invalid('Decimal', value);
+  const [, sign = '', whole = '', fraction = '', exponent] = match;
+  if (exponent !== undefined && Math.abs(Number(exponent)) > MAX_DECIMAL_EXPONENT) throw invalid('Decimal', value);
+  return exponent === undefined ? (text as string) : shiftPoint(sign, whole, fraction, Number(exponent));
+}
+
+/** `digits × 10^exponent` written plainly, keeping the mantissa's own digits (`2.50e1` → `25.0`). */
+function shiftPoint(sign: string, whole: string, fraction: string, exponent: number): string {
+  const digits = whole + fraction;
+  const point = whole.length + exponent;
+  const padded = point <= 0 ? '0'.repeat(1 - point) + digits : point > digits.length ? digits + '0'.repeat(point - digits.length) : digits;
+  const at = Math.max(point, 1);
+  const integer = padded.slice(0, at).replace(/^0+(?=\d)/, '');
+  const rest = padded.slice(at);
+  return `${sign}${integer}${rest ? `.${rest}` : ''}`;
 }
 
 export const DecimalScalar = new GraphQLScalarType({
   name: 'Decimal',
-  description: 'An exact decimal number, as a string (`"1234.50"`). Inputs accept a string or a number literal.',
-  serialize: parseDecimal,
+  description: 'An exact decimal number, as a string (`"1234.50"`). Inputs accept a string or a number literal, in plain or exponent notation (`1e3`, `"1.5e2"`), exactly, up to 38 digits; a sum may be wider.',
+  // An engine's exact answer is never refused (a sum over a wide decimal may pass 38 digits where the engine allows it).
+  serialize: plainDecimal,
   parseValue: parseDecimal,
   parseLiteral: (ast) => parseDecimal(literalText(ast)),
 });
@@ -69,12 +107,21 @@ function parseOffset(zone: string): number {
   return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4)));
 }
 
+/** An input instant: never more precise than the lake's microseconds, so never silently truncated. */
+function parseDateTime(value: unknown): string {
+  const fraction = typeof value === 'string' ? TIMESTAMP.exec(value.trim())?.[7] : undefined;
+  if (fraction !== undefined && fraction.length > MAX_INPUT_FRACTION_DIGITS) {
+    throw new GraphQLError(`DateTime cannot represent ${JSON.stringify(value)}: at most ${MAX_INPUT_FRACTION_DIGITS} fractional digits (microseconds)`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return normalizeTimestamp(value);
+}
+
 export const DateTimeScalar = new GraphQLScalarType({
   name: 'DateTime',
-  description: 'An instant as ISO-8601 in UTC (`2024-01-31T12:00:00.123Z`). Inputs may carry an offset or none (UTC).',
+  description: 'An instant as ISO-8601 in UTC (`2024-01-31T12:00:00.123Z`). Inputs may carry an offset or none (UTC); a date alone is midnight UTC, seconds may be left out, and at most six fractional digits are taken.',
   serialize: normalizeTimestamp,
-  parseValue: normalizeTimestamp,
-  parseLiteral: (ast) => normalizeTimestamp(ast.kind === Kind.STRING ? ast.value : undefined),
+  parseValue: parseDateTime,
+  parseLiteral: (ast) => parseDateTime(ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
 function parseDate(value: unknown): string {

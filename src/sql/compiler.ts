@@ -1,5 +1,5 @@
 import type {
-  AggregateQuery, ColumnPath, Expr, ExprKind, ExprOf, Literal, LogicalQuery, Measure, OrderTerm, RowQuery, Source,
+  AggregateQuery, ColumnPath, Expr, ExprKind, ExprOf, Literal, LogicalQuery, Measure, OrderTerm, RowQuery, Source, ValueType,
 } from '../query/types';
 import type { BoundParam, CompiledQuery, Dialect } from './types';
 
@@ -20,6 +20,10 @@ export function compileQuery(query: LogicalQuery, dialect: Dialect): CompiledQue
   const builder = new SqlBuilder(dialect);
   const sql = query.kind === 'rows' ? builder.rowQuery(query) : builder.aggregateQuery(query);
   return Object.freeze({ sql, params: Object.freeze([...builder.params]) });
+}
+
+function isInteger(type: ValueType | null): boolean {
+  return type?.kind === 'int' || type?.kind === 'bigint';
 }
 
 class SqlBuilder {
@@ -101,8 +105,12 @@ class SqlBuilder {
     if (!measure.column) throw new Error(`aggregate ${measure.fn} needs a column`);
     const column = this.column(measure.column);
     if (measure.fn === 'countDistinct') return `count(DISTINCT ${column})`;
-    // Engines disagree on the scale of avg(decimal); over a double every engine gives one answer.
-    if (measure.fn === 'avg') return `avg(CAST(${column} AS ${this.dialect.doubleType}))`;
+    // Engines disagree on the scale of avg(decimal), and PostgreSQL's avg(double) keeps a sum of
+    // squares that overflows past 1e154: a double sum over the count gives one answer everywhere
+    // (no rows: a null sum, so null).
+    if (measure.fn === 'avg') return `(sum(CAST(${column} AS ${this.dialect.doubleType})) / count(${column}))`;
+    // Integer sums are exact at any size the engine can hold, never wrapped or refused at 64 bits.
+    if (measure.fn === 'sum' && isInteger(measure.columnType)) return `sum(CAST(${column} AS ${this.dialect.exactIntegerSumType}))`;
     return `${measure.fn}(${column})`;
   }
 
@@ -126,8 +134,9 @@ class SqlBuilder {
   }
 
   private inList(expr: ExprOf<'in'>): string {
-    // An empty list matches nothing (IN) or everything (NOT IN); engines reject `IN ()`.
-    if (expr.values.length === 0) return expr.negated ? '(1 = 1)' : '(1 = 0)';
+    // Engines reject `IN ()`. An empty list is false (IN) or true (NOT IN) for a value, and
+    // unknown for a null as any comparison is, so `NOT` of it still keeps null rows out.
+    if (expr.values.length === 0) return `(CASE WHEN ${this.column(expr.column)} IS NOT NULL THEN ${expr.negated ? 'TRUE' : 'FALSE'} END)`;
     const values = expr.values.map((value) => this.value(value)).join(', ');
     return `${this.column(expr.column)} ${expr.negated ? 'NOT IN' : 'IN'} (${values})`;
   }

@@ -14,6 +14,7 @@ export const duckdbDialect: Dialect = {
   placeholder: (_index, param) => castPlaceholder(param),
   structField: (base, field) => `struct_extract(${base}, '${field.replace(/'/g, "''")}')`,
   doubleType: DUCKDB_TYPES.double,
+  exactIntegerSumType: 'HUGEINT',
   timeTrunc: dateTrunc,
 };
 

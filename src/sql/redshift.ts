@@ -24,6 +24,7 @@ function redshiftDialect(name: string, marker: (position: number) => string): Di
     structField: (base, field) => `${base}.${quoteIdentifier(field)}`,
     timeTrunc: dateTrunc,
     doubleType: REDSHIFT_TYPES.double,
+    exactIntegerSumType: 'DECIMAL(38,0)',
     // LIMIT/OFFSET must be constants: a bound LIMIT fails ("Not implemented", aws/amazon-redshift-jdbc-driver#37).
     inlineRowCounts: true,
     // Redshift lexes strings as PostgreSQL 8.0 did (no standard_conforming_strings): '\\' is one backslash, '\' never ends.

@@ -16,6 +16,7 @@ export const athenaDialect: Dialect = {
   structField: (base, field) => `${base}.${quoteIdentifier(field)}`,
   // date_trunc('week', ...) starts weeks on Monday (ISO), as DuckDB and Redshift do.
   doubleType: 'DOUBLE',
+  exactIntegerSumType: 'DECIMAL(38,0)',
   timeTrunc: dateTrunc,
   inlineRowCounts: true,
   selectListPredicate: (predicate) => `EXISTS (SELECT 1 WHERE ${predicate})`,

@@ -27,6 +27,8 @@ export interface Dialect {
   timeTrunc(grain: TimeGrain, expression: string): string;
   /** The engine's double-precision type: averages are taken over it so every engine gives the same answer. */
   readonly doubleType: string;
+  /** A type wide enough that summing 64-bit integers neither overflows nor loses a digit (HUGEINT, DECIMAL(38,0)). */
+  readonly exactIntegerSumType: string;
   /** LIMIT/OFFSET as inline integers (the compiler checks them), for engines that take only a constant there (Athena, Redshift). */
   readonly inlineRowCounts?: boolean;
   /** Rewrites a predicate in the SELECT list (a column mask); Athena takes `?` only inside a WHERE clause. */

@@ -11,8 +11,8 @@ import { createTestLake, type TestLake } from './lake';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
 
-export interface TestApp {
-  readonly lake: TestLake;
+/** An app served from a configuration file of the test's own. */
+export interface ConfiguredApp {
   readonly lakegate: Lakegate;
   readonly loaded: LoadedConfig;
   token(role?: string): string;
@@ -21,6 +21,11 @@ export interface TestApp {
   /** POSTs a GraphQL operation as `role`; resolves to the supertest response. */
   graphql(query: string, variables?: Record<string, unknown>, role?: string): Promise<request.Response>;
   close(): Promise<void>;
+}
+
+/** An app over a freshly generated sample lake (or a shared one). */
+export interface TestApp extends ConfiguredApp {
+  readonly lake: TestLake;
 }
 
 export interface TestAppOptions {
@@ -39,7 +44,20 @@ export interface TestAppOptions {
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const lake = options.lake ?? await createTestLake(options.rows);
-  const result = loadConfig(lake.configFile);
+  const app = await startConfiguredApp(lake.configFile, options);
+  return {
+    ...app,
+    lake,
+    close: async () => {
+      await app.close();
+      if (!options.lake) lake.remove();
+    },
+  };
+}
+
+/** Starts the app on `configFile` as it is (with the options' adjustments); closing it leaves the files. */
+export async function startConfiguredApp(configFile: string, options: Omit<TestAppOptions, 'rows' | 'lake'> = {}): Promise<ConfiguredApp> {
+  const result = loadConfig(configFile);
   if (!result.value) throw new Error(result.issues.map(formatIssue).join('\n'));
   const { config } = result.value;
   const patched = { ...result.value, config: { ...config, limits: { ...config.limits, ...options.limits } } };
@@ -55,16 +73,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const token = (role = 'engineer'): string => signDevToken(config.auth, TEST_SECRET, role);
   return {
-    lake,
     lakegate,
     loaded: loaded.value,
     token,
     localEngine: () => lakegate.engines.get('local')!,
     graphql: (query, variables = {}, role = 'engineer') =>
       request(lakegate.app).post('/graphql').set('Authorization', `Bearer ${token(role)}`).send({ query, variables }),
-    close: async () => {
-      await lakegate.stop();
-      if (!options.lake) lake.remove();
-    },
+    close: () => lakegate.stop(),
   };
 }

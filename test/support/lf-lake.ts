@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { glueGetTables } from './glue-json';
 import { emptyExports, type ExportFile } from './lf-exports';
 import { CATALOG_ID, COLUMNS, DATABASE, HIVE_TYPE, TABLE, type Row } from './lf-model';
 
@@ -78,42 +79,16 @@ async function writeParquet(rows: readonly Row[], file: string): Promise<void> {
   }
 }
 
-const CREATED = '2024-04-01T00:00:00+00:00';
-
-/** `aws glue get-tables --database-name shop`, in the shape src/sample/glue.ts writes. */
+/** `aws glue get-tables --database-name shop`. */
 function glueDocument(): unknown {
-  return {
-    TableList: [
-      {
-        Name: TABLE,
-        DatabaseName: DATABASE,
-        Description: 'Shop items for the Lake Formation differential test.',
-        CreateTime: CREATED,
-        UpdateTime: CREATED,
-        Retention: 0,
-        StorageDescriptor: {
-          Columns: COLUMNS.map((name) => ({ Name: name, Type: HIVE_TYPE[name], Comment: `The ${name} column.` })),
-          Location: `s3://test-lake/${DATABASE}/${TABLE}/`,
-          InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
-          OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-          Compressed: false,
-          NumberOfBuckets: -1,
-          SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', Parameters: { 'serialization.format': '1' } },
-          BucketColumns: [],
-          SortColumns: [],
-          Parameters: {},
-          StoredAsSubDirectories: false,
-        },
-        PartitionKeys: [],
-        TableType: 'EXTERNAL_TABLE',
-        Parameters: { classification: 'parquet', EXTERNAL: 'TRUE', 'parquet.compression': 'SNAPPY' },
-        CreatedBy: `arn:aws:iam::${CATALOG_ID}:role/LakegateTestAdmin`,
-        IsRegisteredWithLakeFormation: true,
-        CatalogId: CATALOG_ID,
-        VersionId: '0',
-      },
-    ],
-  };
+  return glueGetTables([{
+    database: DATABASE,
+    table: TABLE,
+    description: 'Shop items for the Lake Formation differential test.',
+    columns: COLUMNS.map((name) => ({ name, type: HIVE_TYPE[name] })),
+    location: `s3://test-lake/${DATABASE}/${TABLE}/`,
+    catalogId: CATALOG_ID,
+  }]);
 }
 
 export const LF_PATHS = {

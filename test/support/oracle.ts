@@ -39,7 +39,6 @@ function operator(op: string, cell: unknown, operand: unknown, kind: Kind): Trut
   if (op === 'isNull') return (cell === null || cell === undefined) === operand;
   if (op === 'in' || op === 'notIn') {
     const list = operand as unknown[];
-    if (list.length === 0) return op === 'notIn';
     if (cell === null || cell === undefined) return null;
     const found = list.some((item) => compare(cell, item, kind) === 0);
     return op === 'in' ? found : !found;

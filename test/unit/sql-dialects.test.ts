@@ -54,9 +54,10 @@ const QUERIES = {
     where: compare('lt', column('ts'), ts('2024-04-01 00:00:00')),
     groupBy: [{ alias: 'k0', column: column('channel'), grain: null }, { alias: 'k1', column: column('ts'), grain: 'week' }],
     measures: [
-      { alias: 'm0', fn: 'count', column: null },
-      { alias: 'm1', fn: 'countDistinct', column: column('customer_id') },
-      { alias: 'm2', fn: 'sum', column: column('amount') },
+      { alias: 'm0', fn: 'count', column: null, columnType: null },
+      { alias: 'm1', fn: 'countDistinct', column: column('customer_id'), columnType: { kind: 'bigint' } },
+      { alias: 'm2', fn: 'sum', column: column('amount'), columnType: { kind: 'decimal', precision: 12, scale: 2 } },
+      { alias: 'm3', fn: 'sum', column: column('customer_id'), columnType: { kind: 'bigint' } },
     ],
     orderBy: [{ target: { alias: 'm2' }, direction: 'desc', nulls: 'last' }],
     limit: 100,
@@ -94,10 +95,10 @@ const GOLDEN: Record<keyof typeof QUERIES, Record<DialectName, string>> = {
     'redshift-pg': 'SELECT "customer_id", "amount" FROM (SELECT "t"."customer_id" AS "customer_id", "t"."amount" AS "amount", row_number() OVER (PARTITION BY "t"."customer_id" ORDER BY "t"."ts" DESC NULLS LAST) AS "__lakegate_rn" FROM "sales"."transactions" AS "t" WHERE "t"."customer_id" IN (CAST($1 AS BIGINT), CAST($2 AS BIGINT))) AS "ranked" WHERE "__lakegate_rn" <= CAST($3 AS BIGINT) ORDER BY "__lakegate_rn"',
   },
   aggregate: {
-    duckdb: 'SELECT "t"."channel" AS "k0", date_trunc(\'week\', "t"."ts") AS "k1", count(*) AS "m0", count(DISTINCT "t"."customer_id") AS "m1", sum("t"."amount") AS "m2" FROM "sales"."transactions" AS "t" WHERE "t"."ts" < CAST(? AS TIMESTAMP) GROUP BY "t"."channel", date_trunc(\'week\', "t"."ts") ORDER BY "m2" DESC NULLS LAST LIMIT CAST(? AS BIGINT)',
-    athena: 'SELECT "t"."channel" AS "k0", date_trunc(\'week\', "t"."ts") AS "k1", count(*) AS "m0", count(DISTINCT "t"."customer_id") AS "m1", sum("t"."amount") AS "m2" FROM "sales"."transactions" AS "t" WHERE "t"."ts" < ? GROUP BY "t"."channel", date_trunc(\'week\', "t"."ts") ORDER BY "m2" DESC NULLS LAST LIMIT 100',
-    'redshift-data': 'SELECT "t"."channel" AS "k0", date_trunc(\'week\', "t"."ts") AS "k1", count(*) AS "m0", count(DISTINCT "t"."customer_id") AS "m1", sum("t"."amount") AS "m2" FROM "sales"."transactions" AS "t" WHERE "t"."ts" < CAST(:p1 AS TIMESTAMP) GROUP BY "t"."channel", date_trunc(\'week\', "t"."ts") ORDER BY "m2" DESC NULLS LAST LIMIT 100',
-    'redshift-pg': 'SELECT "t"."channel" AS "k0", date_trunc(\'week\', "t"."ts") AS "k1", count(*) AS "m0", count(DISTINCT "t"."customer_id") AS "m1", sum("t"."amount") AS "m2" FROM "sales"."transactions" AS "t" WHERE "t"."ts" < CAST($1 AS TIMESTAMP) GROUP BY "t"."channel", date_trunc(\'week\', "t"."ts") ORDER BY "m2" DESC NULLS LAST LIMIT 100',
+    duckdb: 'SELECT "t"."channel" AS "k0", date_trunc(\'week\', "t"."ts") AS "k1", count(*) AS "m0", count(DISTINCT "t"."customer_id") AS "m1", sum("t"."amount") AS "m2", sum(CAST("t"."customer_id" AS HUGEINT)) AS "m3" FROM "sales"."transactions" AS "t" WHERE "t"."ts" < CAST(? AS TIMESTAMP) GROUP BY "t"."channel", date_trunc(\'week\', "t"."ts") ORDER BY "m2" DESC NULLS LAST LIMIT CAST(? AS BIGINT)',
+    athena: 'SELECT "t"."channel" AS "k0", date_trunc(\'week\', "t"."ts") AS "k1", count(*) AS "m0", count(DISTINCT "t"."customer_id") AS "m1", sum("t"."amount") AS "m2", sum(CAST("t"."customer_id" AS DECIMAL(38,0))) AS "m3" FROM "sales"."transactions" AS "t" WHERE "t"."ts" < ? GROUP BY "t"."channel", date_trunc(\'week\', "t"."ts") ORDER BY "m2" DESC NULLS LAST LIMIT 100',
+    'redshift-data': 'SELECT "t"."channel" AS "k0", date_trunc(\'week\', "t"."ts") AS "k1", count(*) AS "m0", count(DISTINCT "t"."customer_id") AS "m1", sum("t"."amount") AS "m2", sum(CAST("t"."customer_id" AS DECIMAL(38,0))) AS "m3" FROM "sales"."transactions" AS "t" WHERE "t"."ts" < CAST(:p1 AS TIMESTAMP) GROUP BY "t"."channel", date_trunc(\'week\', "t"."ts") ORDER BY "m2" DESC NULLS LAST LIMIT 100',
+    'redshift-pg': 'SELECT "t"."channel" AS "k0", date_trunc(\'week\', "t"."ts") AS "k1", count(*) AS "m0", count(DISTINCT "t"."customer_id") AS "m1", sum("t"."amount") AS "m2", sum(CAST("t"."customer_id" AS DECIMAL(38,0))) AS "m3" FROM "sales"."transactions" AS "t" WHERE "t"."ts" < CAST($1 AS TIMESTAMP) GROUP BY "t"."channel", date_trunc(\'week\', "t"."ts") ORDER BY "m2" DESC NULLS LAST LIMIT 100',
   },
   view: {
     duckdb: 'SELECT "t"."amount" AS "amount" FROM (SELECT CASE WHEN "v"."status" = ? THEN "v"."amount" END AS "amount", "v"."currency" AS "currency" FROM "sales"."transactions" AS "v" WHERE "v"."currency" = ?) AS "t" WHERE "t"."amount" > CAST(? AS DECIMAL(2,0)) LIMIT CAST(? AS BIGINT)',

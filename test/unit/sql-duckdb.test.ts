@@ -42,9 +42,9 @@ test('struct fields are read with struct_extract and identifiers are quoted', ()
   assert.match(compiled.sql, /struct_extract\("t"."device", 'os'\) = \?/);
 });
 
-test('an empty IN list matches nothing and an empty NOT IN everything', () => {
-  assert.match(compileQuery(rows({ where: inList(column('status'), []) }), duckdbDialect).sql, /WHERE \(1 = 0\)/);
-  assert.match(compileQuery(rows({ where: inList(column('status'), [], true) }), duckdbDialect).sql, /WHERE \(1 = 1\)/);
+test('an empty IN list is false and an empty NOT IN true for a value, unknown for a null (no `IN ()`)', () => {
+  assert.match(compileQuery(rows({ where: inList(column('status'), []) }), duckdbDialect).sql, /WHERE \(CASE WHEN "t"."status" IS NOT NULL THEN FALSE END\)/);
+  assert.match(compileQuery(rows({ where: inList(column('status'), [], true) }), duckdbDialect).sql, /WHERE \(CASE WHEN "t"."status" IS NOT NULL THEN TRUE END\)/);
 });
 
 test('a per-key limit ranks rows per parent key in one statement', () => {
@@ -67,9 +67,9 @@ test('an aggregate groups by keys and time buckets and orders by measures', () =
     where: null,
     groupBy: [{ alias: 'k0', column: column('channel'), grain: null }, { alias: 'k1', column: column('ts'), grain: 'day' }],
     measures: [
-      { alias: 'm0', fn: 'count', column: null },
-      { alias: 'm1', fn: 'countDistinct', column: column('customer_id') },
-      { alias: 'm2', fn: 'sum', column: column('amount') },
+      { alias: 'm0', fn: 'count', column: null, columnType: null },
+      { alias: 'm1', fn: 'countDistinct', column: column('customer_id'), columnType: { kind: 'bigint' } },
+      { alias: 'm2', fn: 'sum', column: column('amount'), columnType: { kind: 'decimal', precision: 12, scale: 2 } },
     ],
     orderBy: [{ target: { alias: 'm2' }, direction: 'desc', nulls: 'last' }],
     limit: 100,
@@ -95,11 +95,11 @@ test('a policy view filters rows and masks cells before the caller\'s own clause
   assert.deepEqual(compiled.params.map((param) => param.value), ['completed', 'JPY', '10', 10]);
 });
 
-test('averages are taken over a double so every engine gives the same answer', () => {
+test('averages are a double sum over the count, so every engine gives the same answer', () => {
   const query: AggregateQuery = {
     kind: 'aggregate', from, where: null, groupBy: [],
-    measures: [{ alias: 'm0', fn: 'avg', column: column('amount') }],
+    measures: [{ alias: 'm0', fn: 'avg', column: column('amount'), columnType: { kind: 'decimal', precision: 12, scale: 2 } }],
     orderBy: [], limit: null, offset: 0,
   };
-  assert.equal(compileQuery(query, duckdbDialect).sql, 'SELECT avg(CAST("t"."amount" AS DOUBLE)) AS "m0" FROM "sales"."transactions" AS "t"');
+  assert.equal(compileQuery(query, duckdbDialect).sql, 'SELECT (sum(CAST("t"."amount" AS DOUBLE)) / count("t"."amount")) AS "m0" FROM "sales"."transactions" AS "t"');
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import type { GlueTable } from '../../catalog/types';
-import type { CompiledQuery } from '../../sql/types';
+import type { BoundParam, CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
 import type { Engine, ExecuteOptions, QueryResult, Row } from '../types';
 import { createViewSql, localFolder, type LakeLayout } from './views';
@@ -55,7 +55,7 @@ class LocalEngine implements Engine {
     const connection = await this.instance.connect();
     const stop = interruptOn(connection, options);
     try {
-      const reader = await connection.runAndReadAll(query.sql, query.params.map((param): DuckDBValue => param.value));
+      const reader = await connection.runAndReadAll(query.sql, query.params.map((param) => param.value), query.params.map(bindingType));
       const rows = reader.getRowObjectsJson() as Row[];
       return { rows, stats: { queryId, durationMs: performance.now() - started, bytesScanned: null, rows: rows.length } };
     } catch (error) {
@@ -82,6 +82,17 @@ class LocalEngine implements Engine {
     this.closed = true;
     this.instance.closeSync();
   }
+}
+
+/**
+ * The type a value is bound as, before the SQL's CAST gives it the column's type. Left to DuckDB,
+ * a whole JS number binds as BIGINT, so `1e300` for a double column would fail as out of range.
+ */
+function bindingType({ value, type }: BoundParam): DuckDBType {
+  if (typeof value === 'string') return VARCHAR;
+  if (typeof value === 'boolean') return BOOLEAN;
+  if (type.kind === 'int') return INTEGER;
+  return type.kind === 'bigint' ? BIGINT : DOUBLE;
 }
 
 /** Interrupts the connection when the caller aborts or the deadline passes, and says which. */
