@@ -66,6 +66,7 @@ function buildDataset(config: DatasetConfig, table: GlueTable, path: string, con
     engines: datasetEngines(config, path, configured, issues),
     slaBound: config.sla,
     preferredEngine: config.engine ?? null,
+    cacheTtlMs: config.cache?.ttl ?? null,
   };
 }
 

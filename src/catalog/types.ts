@@ -72,6 +72,8 @@ export interface Dataset {
   readonly slaBound: boolean;
   /** The curation file's explicit engine choice, if any. */
   readonly preferredEngine: string | null;
+  /** How long answers of this dataset's reads may be served from the result cache; null: not cached. */
+  readonly cacheTtlMs: number | null;
 }
 
 export interface Catalog {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { bytes, durationMs } from './duration';
 
 /**
  * The curation file (`lakegate.yaml`): one validated document. Relative paths are resolved
@@ -40,6 +41,8 @@ const dataset = z
     sla: z.boolean().default(false),
     /** Route every read of this dataset to this engine (for a dataset present on several). */
     engine: z.string().optional(),
+    /** Answers of this dataset's reads and aggregates are cached this long (off by default). */
+    cache: z.object({ ttl: durationMs({ min: 1 }) }).strict().optional(),
   })
   .strict();
 
@@ -163,6 +166,28 @@ const longQueries = z
   })
   .strict();
 
+const cache = z
+  .object({
+    /** Memory for cached answers on each replica (least recently used go first). */
+    maxBytes: bytes().default(64 * 1024 ** 2),
+    /** A cached answer this much past its TTL is still served while one background refresh runs; 0: never. */
+    staleWhileRevalidate: durationMs().default('0s'),
+    /** How long identical requests wait for the one running their query (on any replica) before running their own. */
+    lockWait: durationMs({ min: 1 }).default('10s'),
+    redis: z
+      .object({
+        /** Shared by every replica; the environment variable below wins. Neither set: memory only. */
+        url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+        urlEnv: z.string().default('LAKEGATE_REDIS_URL'),
+        keyPrefix: z.string().min(1).default('lakegate:cache:'),
+        /** A compressed answer larger than this stays in memory only. */
+        maxEntryBytes: bytes().default(1024 ** 2),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
 const lakeFormation = z
   .object({
     /** The AWS account id of the Data Catalog; exports without a CatalogId are taken to be in it. */
@@ -206,6 +231,8 @@ export const configSchema = z
     limits: limits.default({}),
     /** Queries that outlive a request (in Redis for several replicas, else in memory); off when absent. */
     longQueries: longQueries.optional(),
+    /** The result cache (KPIs by their freshness; datasets that opt in). */
+    cache: cache.default({}),
     auth: auth.default({}),
     lakeFormation: lakeFormation.optional(),
     datasets: z.array(dataset).min(1),
@@ -217,6 +244,7 @@ export type DatasetConfig = ConfigFile['datasets'][number];
 export type AuthConfig = ConfigFile['auth'];
 export type LimitsConfig = ConfigFile['limits'];
 export type LongQueriesConfig = NonNullable<ConfigFile['longQueries']>;
+export type CacheConfig = ConfigFile['cache'];
 export type LocalEngineConfig = NonNullable<ConfigFile['engines']['local']>;
 export type AthenaEngineConfig = NonNullable<ConfigFile['engines']['athena']>;
 export type RedshiftEngineConfig = NonNullable<ConfigFile['engines']['redshift']>;

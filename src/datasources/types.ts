@@ -5,12 +5,19 @@ import type { EngineError } from './errors';
 export type RowValue = string | number | boolean | null | readonly RowValue[] | { readonly [key: string]: RowValue };
 export type Row = Readonly<Record<string, RowValue>>;
 
+/** How the result cache answered: from a fresh entry, by running the query, from a stale entry (refreshed behind it), or by waiting for an identical query in flight. */
+export type CacheOutcome = 'hit' | 'miss' | 'stale' | 'shared';
+
 export interface QueryStats {
   readonly queryId: string;
   readonly durationMs: number;
   /** Bytes the engine scanned, where the engine reports it (Athena); null otherwise. */
   readonly bytesScanned: number | null;
   readonly rows: number;
+  /** Set by the result cache when the query went through it. */
+  readonly cache?: CacheOutcome;
+  /** Age of the cached answer (0 for one just computed). */
+  readonly ageMs?: number;
 }
 
 export interface QueryResult {
@@ -18,10 +25,19 @@ export interface QueryResult {
   readonly stats: QueryStats;
 }
 
+/** Whether, and for how long, the result cache may keep a query's answer; absent: not cached. */
+export interface CachePolicy {
+  /** How long an answer stays fresh. */
+  readonly ttlMs: number;
+  /** Run on the engine even when a fresh answer is cached, and store the new one (scheduled refresh). */
+  readonly refresh?: boolean;
+}
+
 export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   /** Epoch milliseconds after which the engine query is cancelled and QUERY_TIMEOUT raised. */
   readonly deadline?: number;
+  readonly cache?: CachePolicy;
 }
 
 export interface EngineCapabilities {

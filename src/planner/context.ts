@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { Catalog } from '../catalog/types';
-import type { Engine, Row } from '../datasources/types';
+import type { CacheOutcome, Engine, Row } from '../datasources/types';
 import type { TableView } from '../query/types';
 import type { EngineAvailability } from '../router/availability';
 import type { RoutingRules } from '../router/route';
@@ -22,7 +22,10 @@ export interface QueryRecord {
   readonly durationMs: number;
   readonly bytesScanned: number | null;
   readonly rows: number;
-  readonly cache: 'none';
+  /** How the result cache answered; `none` when the query was not cacheable. */
+  readonly cache: CacheOutcome | 'none';
+  /** Age of a cached answer, with `cache`. */
+  readonly ageMs?: number;
 }
 
 export interface QueryLogger {

@@ -1,6 +1,6 @@
 import type { Dataset } from '../catalog/types';
 import { EngineError } from '../datasources/errors';
-import { isResumable, type Engine, type Row } from '../datasources/types';
+import { isResumable, type CachePolicy, type Engine, type Row } from '../datasources/types';
 import { LakegateError } from '../query/errors';
 import type { LogicalQuery } from '../query/types';
 import { routeQuery } from '../router/route';
@@ -14,7 +14,7 @@ import type { StillRunning } from './long-queries/types';
  * Drives one logical query down the rest of the road: policy → router → sql → datasource,
  * records what ran for the response extensions, and writes the audit line.
  */
-export async function runQuery(planned: LogicalQuery, dataset: Dataset, path: string, context: PlannerContext): Promise<readonly Row[]> {
+export async function runQuery(planned: LogicalQuery, dataset: Dataset, path: string, context: PlannerContext, cache = datasetCache(dataset)): Promise<readonly Row[]> {
   const query = applyPolicy(planned, context.views.get(dataset.name));
   const tried = new Set<string>();
   for (;;) {
@@ -24,7 +24,7 @@ export async function runQuery(planned: LogicalQuery, dataset: Dataset, path: st
     const engine = route ? context.engines.get(route.engine) : undefined;
     if (!route || !engine) throw new LakegateError('ENGINE_UNAVAILABLE', `no engine is available for dataset "${dataset.name}"`);
     try {
-      return await runOn(engine, route.reason, query, planned, dataset, path, context);
+      return await runOn(engine, route.reason, { query, planned, cache }, dataset, path, context);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       // An engine that is down is skipped for a while, and this read tries the declared fallback.
@@ -39,14 +39,26 @@ export async function runQuery(planned: LogicalQuery, dataset: Dataset, path: st
   }
 }
 
-async function runOn(engine: Engine, reason: string, query: LogicalQuery, planned: LogicalQuery, dataset: Dataset, path: string, context: PlannerContext): Promise<readonly Row[]> {
+/** A dataset that opts in to the result cache keeps its answers for its TTL; others are not cached. */
+function datasetCache(dataset: Dataset): CachePolicy | undefined {
+  return dataset.cacheTtlMs === null ? undefined : { ttlMs: dataset.cacheTtlMs };
+}
+
+/** The query with the caller's view under it, the query as planned (for the audit), and how long its answer may be cached. */
+interface Planned {
+  readonly query: LogicalQuery;
+  readonly planned: LogicalQuery;
+  readonly cache: CachePolicy | undefined;
+}
+
+async function runOn(engine: Engine, reason: string, { query, planned, cache }: Planned, dataset: Dataset, path: string, context: PlannerContext): Promise<readonly Row[]> {
   const dialect = context.dialects.get(engine.name);
   if (!dialect) throw new Error(`no dialect for engine "${engine.name}"`);
   const compiled = compileQuery(query, dialect);
   const deadline = Date.now() + context.limits.queryTimeoutMs;
   const outcome = context.longQueries && isResumable(engine)
-    ? await runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline }, context.longQueries)
-    : await engine.execute(compiled, { signal: context.signal, deadline });
+    ? await runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline, cache }, context.longQueries)
+    : await engine.execute(compiled, { signal: context.signal, deadline, ...(cache ? { cache } : {}) });
   const audit = {
     subject: context.caller.subject,
     principals: context.caller.principals,
@@ -60,9 +72,13 @@ async function runOn(engine: Engine, reason: string, query: LogicalQuery, planne
     context.audit.info({ ...audit, queryId: outcome.record.queryId, running: true }, 'engine query still running');
     throw stillRunning(outcome, dataset);
   }
-  const { queryId, durationMs, bytesScanned, rows } = outcome.stats;
-  context.queries.push({ path, engine: engine.name, queryId, reason, durationMs: round(durationMs), bytesScanned, rows, cache: 'none' });
-  context.audit.info({ ...audit, queryId, rows }, 'engine query');
+  const { queryId, durationMs, bytesScanned, rows, cache: cached, ageMs } = outcome.stats;
+  context.queries.push({
+    path, engine: engine.name, queryId, reason, durationMs: round(durationMs), bytesScanned, rows,
+    cache: cached ?? 'none', ...(ageMs === undefined ? {} : { ageMs: Math.round(ageMs) }),
+  });
+  // A cached answer is still a read: audited with the engine query that produced it.
+  context.audit.info({ ...audit, queryId, rows, ...(cached ? { cache: cached } : {}) }, 'engine query');
   return outcome.rows;
 }
 

@@ -71,6 +71,7 @@ export const ORDERS_DATASET: Dataset = {
   engines: ['local'],
   slaBound: false,
   preferredEngine: null,
+    cacheTtlMs: null,
 };
 
 /**

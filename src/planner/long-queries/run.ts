@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { EngineError } from '../../datasources/errors';
-import { isDetached, type QueryResult, type ResumableEngine } from '../../datasources/types';
+import { isDetached, type CachePolicy, type QueryResult, type ResumableEngine } from '../../datasources/types';
 import type { CompiledQuery } from '../../sql/types';
 import { requestKey } from './keys';
 import type { LongQuerySettings, RunningQueryRecord, RunningQueryStore, StillRunning } from './types';
@@ -19,6 +19,8 @@ export interface LongQueryRequest {
   readonly signal: AbortSignal;
   /** Bounds the wait when the store is unreachable and the request falls back to waiting it out. */
   readonly deadline: number;
+  /** Passed to the engine calls that may be answered from the result cache. */
+  readonly cache?: CachePolicy | undefined;
 }
 
 /**
@@ -34,11 +36,11 @@ export async function runLongQuery(engine: ResumableEngine, query: CompiledQuery
   const began = Date.now();
   const detachAt = began + long.settings.waitMs;
   const running = await storeCall(long, 'look up', () => long.store.get(key));
-  if (running === undefined) return engine.execute(query, { signal: request.signal, deadline: request.deadline });
+  if (running === undefined) return engine.execute(query, { signal: request.signal, deadline: request.deadline, ...cacheOption(request) });
   if (running) return pickUp(engine, key, running, request, long, { began, detachAt });
 
   const startedAt = Date.now();
-  const outcome = await engine.executeDetachable(query, { signal: request.signal, detachAt });
+  const outcome = await engine.executeDetachable(query, { signal: request.signal, detachAt, ...cacheOption(request) });
   if (!isDetached(outcome)) return outcome;
   const start = { engine: engine.name, queryId: outcome.queryId, entitlement: request.entitlement, startedAt };
   const claim = await storeCall(long, 'record', () => long.store.claim(key, start, long.settings.graceMs));
@@ -46,6 +48,10 @@ export async function runLongQuery(engine: ResumableEngine, query: CompiledQuery
   // An identical request recorded its own query first: share that one, stop ours.
   if (!claim.created && claim.record.queryId !== outcome.queryId) await engine.stopQuery(outcome.queryId);
   return { running: true, record: claim.record, handle: claim.handle, waitedMs: Date.now() - began };
+}
+
+function cacheOption(request: LongQueryRequest): { cache?: CachePolicy } {
+  return request.cache ? { cache: request.cache } : {};
 }
 
 /**
