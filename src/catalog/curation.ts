@@ -85,7 +85,8 @@ function checkUniqueFields(columns: readonly DatasetColumn[], config: DatasetCon
 const RESERVED_FIELDS = new Set(['catalog', 'kpis', 'queryStatus']);
 const RESERVED_TYPES = new Set([
   'Query', 'Mutation', 'Subscription', 'String', 'Int', 'Float', 'Boolean', 'ID', 'BigInt', 'Decimal', 'DateTime', 'Date',
-  'OrderDirection', 'TimeGrain', 'CatalogInfo', 'DatasetInfo', 'ColumnInfo', 'RelationInfo', 'KpiInfo', 'QueryStatus', 'QueryState',
+  'OrderDirection', 'TimeGrain', 'CatalogInfo', 'DatasetInfo', 'ColumnInfo', 'RelationInfo', 'KpiInfo', 'KpiThresholdInfo', 'QueryStatus', 'QueryState',
+  'Kpis', 'KpiComparison',
 ]);
 
 function checkUniqueNames(configs: readonly DatasetConfig[], issues: Issue[]): void {

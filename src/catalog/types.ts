@@ -1,4 +1,4 @@
-import type { TableRef, ValueType } from '../query/types';
+import type { AggregateFn, TableRef, TimeGrain, ValueType } from '../query/types';
 
 /** A Hive/Glue column type, parsed from its type string (`array<struct<name:string>>`). */
 export type HiveType =
@@ -76,9 +76,80 @@ export interface Dataset {
   readonly cacheTtlMs: number | null;
 }
 
+/** A column or a field inside a struct column, resolved against a dataset. */
+export interface ColumnRef {
+  /** Catalog names, e.g. `['device', 'os']`. */
+  readonly path: readonly string[];
+  readonly type: ValueType;
+}
+
+/** One aggregate over a dataset, with an optional filter of its own (in the API's `where` syntax, coerced at load). */
+export interface KpiAggregate {
+  readonly fn: AggregateFn;
+  /** null for `count` of rows. */
+  readonly column: ColumnRef | null;
+  readonly where: Readonly<Record<string, unknown>> | null;
+}
+
+export type KpiMeasure =
+  | { readonly kind: 'aggregate'; readonly aggregate: KpiAggregate }
+  /** The ratio of two other KPIs' measures over the same dataset and time column, computed in one query. */
+  | { readonly kind: 'ratio'; readonly numerator: string; readonly denominator: string; readonly parts: readonly [KpiAggregate, KpiAggregate] };
+
+/** A dimension a KPI may be grouped and filtered by. */
+export interface KpiDimension extends ColumnRef {
+  /** Field on the point type and in the `where` input (`deviceOs`). */
+  readonly field: string;
+  /** Value of the `<Kpi>Dimension` enum (`DEVICE_OS`). */
+  readonly enumValue: string;
+  readonly description: string;
+}
+
+/** An ISO-8601 duration (`P30D`, `P12M`, `PT6H`): calendar months, days and clock time kept apart. */
+export interface CalendarSpan {
+  readonly months: number;
+  readonly days: number;
+  readonly milliseconds: number;
+}
+
+export interface KpiThreshold {
+  readonly above: number | null;
+  readonly below: number | null;
+  /** Only points with these dimension values (by dimension field); empty: every point. */
+  readonly dimensions: Readonly<Record<string, string | number | boolean>>;
+  readonly message: string | null;
+}
+
+/** A curated metric: one measure over one dataset, with its time axis, dimensions and freshness. */
+export interface Kpi {
+  /** Field under `kpis` (and under `Subscription`). */
+  readonly name: string;
+  /** Prefix of its generated type names (`Revenue` → `RevenuePoint`). */
+  readonly typeName: string;
+  readonly description: string;
+  readonly unit: string;
+  readonly format: string | null;
+  readonly dataset: string;
+  readonly measure: KpiMeasure;
+  readonly time: ColumnRef;
+  readonly grains: readonly TimeGrain[];
+  readonly defaultRange: CalendarSpan;
+  readonly dimensions: readonly KpiDimension[];
+  readonly freshnessMs: number;
+  /** Routed to the SLA engine; otherwise the KPI follows its dataset. */
+  readonly slaBound: boolean;
+  /** Recomputed in the background this often while someone asked within `keepWarmMs`; null: on demand only. */
+  readonly refreshMs: number | null;
+  readonly keepWarmMs: number;
+  readonly thresholds: readonly KpiThreshold[];
+  /** Top-level catalog columns it reads (measure, its filter, time, dimensions): a caller must be able to read all of them. */
+  readonly reads: readonly string[];
+}
+
 export interface Catalog {
   readonly tables: readonly GlueTable[];
   readonly datasets: readonly Dataset[];
+  readonly kpis: readonly Kpi[];
 }
 
 /** A problem found while loading configuration, named by its place in the input. */

@@ -2,11 +2,13 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { curateDatasets } from '../catalog/curation';
+import { curateKpis } from '../catalog/kpis';
 import { formatZodPath, parseGlueTables } from '../catalog/glue';
 import type { Catalog, GlueTable, Issue, Staged } from '../catalog/types';
 import { expandGrants } from '../policy/grants';
 import { loadLakeFormationFiles } from '../policy/import-files';
 import type { LakeFormationSnapshot } from '../policy/lf-types';
+import { coerceWhere } from '../schema/coerce-where';
 import { configSchema, type ConfigFile } from './schema';
 
 export interface LoadedConfig {
@@ -52,7 +54,8 @@ export function loadConfig(file: string): Staged<LoadedConfig | null> {
   const dir = path.dirname(absolute);
   const tables = loadGlueFiles(config.catalog.glue.files, dir);
   const curated = curateDatasets(config.datasets, tables.value, Object.keys(config.engines).filter((name) => config.engines[name as keyof ConfigFile['engines']]));
-  const curationIssues = curated.issues.map((issue) => ({
+  const kpis = curateKpis(config.kpis, curated.value, coerceWhere);
+  const curationIssues = [...curated.issues, ...kpis.issues].map((issue) => ({
     ...issue,
     file: absolute,
     line: lineOf(document, lineCounter, parsePath(issue.path)),
@@ -62,7 +65,7 @@ export function loadConfig(file: string): Staged<LoadedConfig | null> {
   const issues = [...tables.issues, ...curationIssues, ...routingIssues, ...lakeFormation.issues];
   return {
     value: issues.length === 0
-      ? { file: absolute, dir, config, catalog: { tables: tables.value, datasets: curated.value }, lakeFormation: lakeFormation.value }
+      ? { file: absolute, dir, config, catalog: { tables: tables.value, datasets: curated.value, kpis: kpis.value }, lakeFormation: lakeFormation.value }
       : null,
     issues,
   };

@@ -46,6 +46,59 @@ const dataset = z
   })
   .strict();
 
+const GRAINS = ['hour', 'day', 'week', 'month', 'quarter', 'year'] as const;
+/** A grain as the API spells it (`HOUR`), or in lower case. */
+const grain = z.string().transform((text, context) => {
+  const value = text.toLowerCase();
+  if ((GRAINS as readonly string[]).includes(value)) return value as (typeof GRAINS)[number];
+  context.addIssue({ code: z.ZodIssueCode.custom, message: `"${text}" is not a grain (${GRAINS.map((g) => g.toUpperCase()).join(', ')})` });
+  return z.NEVER;
+});
+
+const kpiThreshold = z
+  .object({
+    above: z.number().optional(),
+    below: z.number().optional(),
+    /** Only for points with these dimension values, e.g. `{ channel: web }`. */
+    dimensions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    message: z.string().optional(),
+  })
+  .strict()
+  .refine((value) => value.above !== undefined || value.below !== undefined, { message: 'set above, below, or both' });
+
+const kpiPair = z.tuple([graphqlName, graphqlName]);
+
+const kpi = z
+  .object({
+    name: graphqlName,
+    description: z.string().default(''),
+    unit: z.string().default(''),
+    /** A display hint for clients, e.g. `#,##0.00`; not applied by the server. */
+    format: z.string().optional(),
+    dataset: z.string(),
+    /** `count`, `count(col)`, `sum(col)`, `avg(col)`, `min(col)`, `max(col)`, `countDistinct(col)` (col may be a struct path `device.os`), or `{ ratio: [kpiA, kpiB] }`. */
+    measure: z.union([z.string(), z.object({ ratio: kpiPair }).strict()]).optional(),
+    /** The ratio of two other KPIs' measures (instead of `measure`). */
+    ratio: kpiPair.optional(),
+    /** The measure's own filter, in the API's `where` syntax: `{ status: { eq: completed } }`. */
+    where: z.record(z.string(), z.unknown()).optional(),
+    /** A timestamp or date column. */
+    time: z.string(),
+    /** Default: every grain the time column has. */
+    grains: z.array(grain).min(1).optional(),
+    /** ISO-8601 duration ending at the latest data the caller can see: P30D, P12M, PT6H. */
+    defaultRange: z.string().default('P30D'),
+    /** Scalar columns or struct paths (`device.os`). */
+    dimensions: z.array(z.string()).default([]),
+    freshness: durationMs({ min: 1 }).default('5m'),
+    sla: z.boolean().default(false),
+    refresh: durationMs({ min: 1 }).optional(),
+    keepWarm: durationMs({ min: 1 }).default('24h'),
+    thresholds: z.array(kpiThreshold).default([]),
+  })
+  .strict()
+  .refine((value) => (value.measure === undefined) !== (value.ratio === undefined), { message: 'set exactly one of measure or ratio', path: ['measure'] });
+
 const principalRule = z
   .object({
     claim: z.string().min(1),
@@ -236,11 +289,13 @@ export const configSchema = z
     auth: auth.default({}),
     lakeFormation: lakeFormation.optional(),
     datasets: z.array(dataset).min(1),
+    kpis: z.array(kpi).default([]),
   })
   .strict();
 
 export type ConfigFile = z.infer<typeof configSchema>;
 export type DatasetConfig = ConfigFile['datasets'][number];
+export type KpiConfig = ConfigFile['kpis'][number];
 export type AuthConfig = ConfigFile['auth'];
 export type LimitsConfig = ConfigFile['limits'];
 export type LongQueriesConfig = NonNullable<ConfigFile['longQueries']>;

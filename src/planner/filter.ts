@@ -1,5 +1,5 @@
 import { toCamelCase } from '../catalog/naming';
-import type { Dataset, HiveType } from '../catalog/types';
+import type { Dataset, HiveType, KpiDimension } from '../catalog/types';
 import { and, column, compare, inList, isNull, like, not, or } from '../query/expr';
 import { LakegateError } from '../query/errors';
 import type { ColumnPath, CompareOp, Expr, ValueType } from '../query/types';
@@ -10,17 +10,28 @@ export type FilterInput = Readonly<Record<string, unknown>>;
 
 const COMPARE_OPS: readonly CompareOp[] = ['eq', 'ne', 'gt', 'gte', 'lt', 'lte'];
 
-/** Field-name → (column name, type) for one level of a dataset or a struct. */
-interface Level {
-  readonly fields: ReadonlyMap<string, { readonly name: string; readonly type: HiveType }>;
+/** What a filter key names at one level: a scalar (a column or struct field), a struct to nest into, or something not filterable. */
+type Target =
+  | { readonly kind: 'scalar'; readonly path: readonly string[]; readonly type: ValueType }
+  | { readonly kind: 'struct'; readonly level: Level }
+  | { readonly kind: 'none' };
+
+/** Field name → what it filters, for one level of a dataset, a struct, or a KPI's dimensions. */
+type Level = (key: string) => Target | undefined;
+
+function hiveLevel(fields: ReadonlyMap<string, { readonly name: string; readonly type: HiveType }>, prefix: readonly string[]): Level {
+  return (key) => {
+    const field = fields.get(key);
+    if (!field) return undefined;
+    const path = [...prefix, field.name];
+    if (field.type.kind === 'scalar') return { kind: 'scalar', path, type: field.type.value };
+    if (field.type.kind !== 'struct') return { kind: 'none' };
+    return { kind: 'struct', level: hiveLevel(new Map(field.type.fields.map((sub) => [toCamelCase(sub.name), sub])), path) };
+  };
 }
 
 function datasetLevel(dataset: Dataset): Level {
-  return { fields: new Map(dataset.columns.map((col) => [col.field, { name: col.name, type: col.type }])) };
-}
-
-function structLevel(type: Extract<HiveType, { kind: 'struct' }>): Level {
-  return { fields: new Map(type.fields.map((field) => [toCamelCase(field.name), { name: field.name, type: field.type }])) };
+  return hiveLevel(new Map(dataset.columns.map((col) => [col.field, { name: col.name, type: col.type }])), []);
 }
 
 /**
@@ -29,25 +40,34 @@ function structLevel(type: Extract<HiveType, { kind: 'struct' }>): Level {
  */
 export function buildFilter(input: FilterInput | null | undefined, dataset: Dataset): Expr | null {
   if (!input) return null;
-  return objectFilter(input, datasetLevel(dataset), []);
+  return objectFilter(input, datasetLevel(dataset));
 }
 
-function objectFilter(input: FilterInput, level: Level, prefix: readonly string[]): Expr {
+/** A KPI's `where`, keyed by its dimension fields (`deviceOs` filters `device.os`). */
+export function buildDimensionFilter(input: FilterInput | null | undefined, dimensions: readonly KpiDimension[]): Expr | null {
+  if (!input) return null;
+  const byField = new Map(dimensions.map((dimension) => [dimension.field, dimension]));
+  return objectFilter(input, (key) => {
+    const dimension = byField.get(key);
+    return dimension && { kind: 'scalar', path: dimension.path, type: dimension.type };
+  });
+}
+
+function objectFilter(input: FilterInput, level: Level): Expr {
   const parts: Expr[] = [];
   for (const [key, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (value === null) throw new LakegateError('BAD_USER_INPUT', `"${key}: null" is not a filter; leave it out, or use isNull`);
     if (key === 'and' || key === 'or') {
-      const list = (value as FilterInput[]).map((item) => objectFilter(item, level, prefix));
+      const list = (value as FilterInput[]).map((item) => objectFilter(item, level));
       parts.push(key === 'and' ? and(list) : or(list));
     } else if (key === 'not') {
-      parts.push(not(objectFilter(value as FilterInput, level, prefix)));
+      parts.push(not(objectFilter(value as FilterInput, level)));
     } else {
-      const field = level.fields.get(key);
-      if (!field) throw new LakegateError('BAD_USER_INPUT', `unknown filter field "${key}"`);
-      const path = [...prefix, field.name];
-      if (field.type.kind === 'struct') parts.push(objectFilter(value as FilterInput, structLevel(field.type), path));
-      else if (field.type.kind === 'scalar') parts.push(columnFilter(value as FilterInput, column(...path), field.type.value));
+      const target = level(key);
+      if (!target) throw new LakegateError('BAD_USER_INPUT', `unknown filter field "${key}"`);
+      if (target.kind === 'struct') parts.push(objectFilter(value as FilterInput, target.level));
+      else if (target.kind === 'scalar') parts.push(columnFilter(value as FilterInput, column(...target.path), target.type));
       else throw new LakegateError('BAD_USER_INPUT', `"${key}" cannot be filtered`);
     }
   }

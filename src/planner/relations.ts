@@ -55,7 +55,7 @@ async function fetchLevel(request: RelationRequest, keys: readonly string[], con
     keyColumn: relation.to,
     ...(perKeyLimit ? { perKeyLimit } : {}),
   });
-  const rows = await runQuery(query, target, request.path, context);
+  const rows = await runQuery(query, { dataset: target, path: request.path }, context);
   const byKey = new Map<string, Row[]>();
   for (const row of rows) {
     const value = row[relation.to];

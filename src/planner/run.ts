@@ -3,24 +3,39 @@ import { EngineError } from '../datasources/errors';
 import { isResumable, type CachePolicy, type Engine, type Row } from '../datasources/types';
 import { LakegateError } from '../query/errors';
 import type { LogicalQuery } from '../query/types';
-import { routeQuery } from '../router/route';
-import { applyPolicy, columnsRead } from '../policy/rewrite';
+import { routeQuery, type RoutedDataset } from '../router/route';
+import { applyPolicy } from '../policy/rewrite';
+import { columnsRead } from '../query/columns';
 import { compileQuery } from '../sql/compiler';
 import type { PlannerContext } from './context';
 import { runLongQuery } from './long-queries/run';
 import type { StillRunning } from './long-queries/types';
 
+/** What a logical query reads and how it travels: its dataset, where its rows go in the response, how it is routed and cached. */
+export interface QueryTarget {
+  readonly dataset: Dataset;
+  /** The response path, for `extensions.lakegate.queries[].path`. */
+  readonly path: string;
+  /** Routing facts when they are not the dataset's own (an SLA-bound KPI); default the dataset. */
+  readonly route?: RoutedDataset;
+  /** How long the answer may be cached; default the dataset's opt-in TTL (else not cached). */
+  readonly cache?: CachePolicy;
+}
+
 /**
  * Drives one logical query down the rest of the road: policy → router → sql → datasource,
  * records what ran for the response extensions, and writes the audit line.
  */
-export async function runQuery(planned: LogicalQuery, dataset: Dataset, path: string, context: PlannerContext, cache = datasetCache(dataset)): Promise<readonly Row[]> {
+export async function runQuery(planned: LogicalQuery, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
+  const { dataset, path } = target;
+  const routed = target.route ?? dataset;
+  const cache = target.cache ?? datasetCache(dataset);
   const query = applyPolicy(planned, context.views.get(dataset.name));
   const tried = new Set<string>();
   for (;;) {
     const untried = [...context.engines.keys()].filter((name) => !tried.has(name));
     // Engines cooling down are skipped while another can serve; with no other, they are tried anyway.
-    const route = routeQuery(dataset, context.routing, context.availability.available(untried)) ?? routeQuery(dataset, context.routing, new Set(untried));
+    const route = routeQuery(routed, context.routing, context.availability.available(untried)) ?? routeQuery(routed, context.routing, new Set(untried));
     const engine = route ? context.engines.get(route.engine) : undefined;
     if (!route || !engine) throw new LakegateError('ENGINE_UNAVAILABLE', `no engine is available for dataset "${dataset.name}"`);
     try {

@@ -1,3 +1,4 @@
+import { readableKpis } from '../catalog/kpis';
 import type { Catalog, Dataset } from '../catalog/types';
 import { fingerprint } from '../query/fingerprint';
 import type { TableView } from '../query/types';
@@ -46,8 +47,12 @@ export function resolveEntitlement(catalog: Catalog, grants: readonly Grant[], p
     }
   }
   const readable = catalog.datasets.filter((dataset) => views.has(dataset.name)).map((dataset) => cutDataset(dataset, views));
-  const key = JSON.stringify(readable.map((dataset) => [dataset.name, dataset.columns.map((col) => col.name), dataset.relations.map((rel) => rel.field)]));
-  return { key, fingerprint: fingerprint([key, [...views]]), catalog: { tables: catalog.tables, datasets: readable }, describeOnly, views, sources };
+  const kpis = readableKpis(catalog.kpis, readable);
+  const key = JSON.stringify([
+    readable.map((dataset) => [dataset.name, dataset.columns.map((col) => col.name), dataset.relations.map((rel) => rel.field)]),
+    kpis.map((kpi) => kpi.name),
+  ]);
+  return { key, fingerprint: fingerprint([key, [...views]]), catalog: { tables: catalog.tables, datasets: readable, kpis }, describeOnly, views, sources };
 }
 
 /**

@@ -126,6 +126,8 @@ export interface Measure {
   readonly column: ColumnPath | null;
   /** The measured column's type (null for `count`): an integer sum is taken in a wider type. */
   readonly columnType: ValueType | null;
+  /** Only rows where this holds are measured (a KPI measure with a filter of its own); null: all rows of the group. */
+  readonly filter?: Expr | null;
 }
 
 export interface GroupKey {
@@ -140,6 +142,25 @@ export interface AliasRef {
   readonly alias: string;
 }
 
+/** A calendar or clock shift: whole months, or days, or milliseconds. */
+export interface Interval {
+  readonly unit: 'month' | 'day' | 'millisecond';
+  readonly amount: number;
+}
+
+/**
+ * Aggregates the current period and a previous one in one query: the rows of each range, the
+ * previous period's times moved forward by `shift` so each lands in the bucket it is compared
+ * with, and a key (`periodAlias`: 0 current, 1 previous) telling them apart.
+ */
+export interface PeriodComparison {
+  readonly time: ColumnPath;
+  readonly current: Expr;
+  readonly previous: Expr;
+  readonly shift: Interval;
+  readonly periodAlias: string;
+}
+
 export interface AggregateQuery {
   readonly kind: 'aggregate';
   readonly from: Source;
@@ -149,6 +170,8 @@ export interface AggregateQuery {
   readonly orderBy: readonly OrderTerm<AliasRef>[];
   readonly limit: number | null;
   readonly offset: number;
+  /** Set for a comparison with a previous period (KPIs' compareTo). */
+  readonly compare?: PeriodComparison | null;
 }
 
 export type LogicalQuery = RowQuery | AggregateQuery;

@@ -13,14 +13,14 @@ import { collectFields } from '../planner/selection';
 export function rowsResolver(dataset: Dataset): GraphQLFieldResolver<unknown, PlannerContext, RowArgs> {
   return (_source, args, context, info) => {
     const query = planRows(dataset, args, collectFields(info.fieldNodes, info), context.limits);
-    return runQuery(query, dataset, responsePath(info), context);
+    return runQuery(query, { dataset, path: responsePath(info) }, context);
   };
 }
 
 export function aggregateResolver(dataset: Dataset): GraphQLFieldResolver<unknown, PlannerContext, AggregateArgs> {
   return async (_source, args, context, info) => {
     const plan = planAggregate(dataset, args, info.fieldNodes, info, context.limits);
-    const rows = await runQuery(plan.query, dataset, responsePath(info), context);
+    const rows = await runQuery(plan.query, { dataset, path: responsePath(info) }, context);
     return rows.map((row) => shapeAggregateRow(plan.slots, row));
   };
 }
@@ -35,7 +35,7 @@ export function columnResolver(name: string): GraphQLFieldResolver<Readonly<Reco
   return (source) => source[name] ?? null;
 }
 
-function responsePath(info: GraphQLResolveInfo): string {
+export function responsePath(info: GraphQLResolveInfo): string {
   const keys: string[] = [];
   for (let path: GraphQLResolveInfo['path'] | undefined = info.path; path; path = path.prev) {
     if (typeof path.key === 'string') keys.unshift(path.key);

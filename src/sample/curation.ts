@@ -54,6 +54,86 @@ export const SAMPLE_DATASETS: readonly SampleDataset[] = [
   },
 ];
 
+/**
+ * The sample KPIs: each is one field under \`kpis\`, computed on the caller's Lake Formation
+ * view of its dataset and answered from the cache while younger than its freshness.
+ */
+const KPIS_YAML = `# Curated KPIs: \`{ kpis { revenue(grain: DAY) { time value } } }\`. A measure is count, count(col),
+# sum(col), avg(col), min(col), max(col), countDistinct(col) or a ratio of two KPIs; \`where\` is the
+# measure's own filter in the API's where syntax; \`time\` is the KPI's time axis; freshness is how
+# long an answer is served from the cache; refresh recomputes requested series in the background.
+kpis:
+  - name: revenue
+    description: "Revenue of completed transactions, in the transaction currency (split by currency to add up)."
+    unit: mixed currency
+    format: "#,##0.00"
+    dataset: transactions
+    measure: sum(amount)
+    where: { status: { eq: completed } }
+    time: ts
+    grains: [HOUR, DAY, WEEK, MONTH]
+    defaultRange: P30D
+    dimensions: [channel, currency]
+    freshness: 5m
+    sla: true                 # read from the SLA engine (Redshift when configured)
+    refresh: 15m              # recomputed every 15 minutes while someone asked within keepWarm (24h)
+
+  - name: orders
+    description: "Number of transactions, whatever their outcome."
+    unit: count
+    dataset: transactions
+    measure: count
+    time: ts
+    grains: [HOUR, DAY, WEEK, MONTH]
+    dimensions: [channel, status]
+    freshness: 5m
+
+  - name: activeCustomers
+    description: "Distinct customers with at least one transaction."
+    unit: customers
+    dataset: transactions
+    measure: countDistinct(customer_id)
+    time: ts
+    grains: [HOUR, DAY, WEEK, MONTH]
+    dimensions: [channel]
+    freshness: 5m
+
+  - name: averageOrderValue
+    description: "Completed revenue per transaction (revenue / orders)."
+    unit: mixed currency
+    format: "#,##0.00"
+    dataset: transactions
+    ratio: [revenue, orders]
+    time: ts
+    grains: [HOUR, DAY, WEEK, MONTH]
+    dimensions: [channel, currency]
+    freshness: 5m
+
+  - name: pageViews
+    description: "Page views on the web site and apps."
+    unit: count
+    dataset: events
+    measure: count
+    where: { eventType: { eq: page_view } }
+    time: ts
+    grains: [HOUR, DAY, WEEK, MONTH]
+    dimensions: [device.os, page]
+    freshness: 5m
+
+  - name: consoleLogins
+    description: "AWS console sign-ins in the data platform account."
+    unit: count
+    dataset: cloudtrailEvents
+    measure: count
+    where: { eventname: { eq: ConsoleLogin } }
+    time: eventtime
+    grains: [HOUR, DAY, WEEK, MONTH]
+    dimensions: [awsregion]
+    freshness: 1m
+    thresholds:
+      - { above: 10, message: "More than 10 console sign-ins in one bucket" }
+`;
+
 /** A double-quoted YAML scalar; JSON string syntax is a subset of YAML's. */
 function quote(text: string): string {
   return JSON.stringify(text);
@@ -170,5 +250,6 @@ ${lakeFormationYaml()}
 # documentation comes from the Glue column comments.
 datasets:
 ${SAMPLE_DATASETS.map(datasetYaml).join('\n\n')}
-`;
+
+${KPIS_YAML}`;
 }

@@ -3,12 +3,13 @@ import { GraphQLObjectType, GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import type { Catalog } from '../catalog/types';
 import { buildDatasetQueryFields } from './generated/fields';
+import { buildKpisField } from './generated/kpis';
 import { CatalogResolver } from './static/catalog-resolver';
 import { QueryStatusResolver } from './static/query-status';
 
 /**
- * One schema: the static types (type-graphql classes: discovery, long-query status) merged with the dataset types
- * generated from the catalog.
+ * One schema: the static types (type-graphql classes: discovery, long-query status) merged with the dataset and
+ * KPI types generated from the catalog.
  */
 export async function buildLakeSchema(catalog: Catalog): Promise<GraphQLSchema> {
   const staticSchema = await buildSchema({ resolvers: [CatalogResolver, QueryStatusResolver], validate: false });
@@ -16,7 +17,8 @@ export async function buildLakeSchema(catalog: Catalog): Promise<GraphQLSchema> 
   const generated = buildDatasetQueryFields(catalog.datasets);
   const clash = Object.keys(generated).find((name) => name in staticQuery.fields);
   if (clash) throw new Error(`dataset field "${clash}" collides with a built-in Query field; rename the dataset`);
-  const query = new GraphQLObjectType({ ...staticQuery, fields: { ...staticQuery.fields, ...generated } });
+  const kpis = buildKpisField(catalog.kpis);
+  const query = new GraphQLObjectType({ ...staticQuery, fields: { ...staticQuery.fields, ...generated, ...(kpis ? { kpis } : {}) } });
   // graphql-js refuses two different types with one name, so a clash stops start-up here.
   return new GraphQLSchema({ query });
 }

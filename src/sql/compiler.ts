@@ -1,11 +1,16 @@
 import type {
-  AggregateQuery, ColumnPath, Expr, ExprKind, ExprOf, Literal, LogicalQuery, Measure, OrderTerm, RowQuery, Source, ValueType,
+  AggregateQuery, ColumnPath, Expr, ExprKind, ExprOf, Interval, Literal, LogicalQuery, Measure, OrderTerm, PeriodComparison, RowQuery, Source, ValueType,
 } from '../query/types';
+import { columnsRead } from '../query/columns';
+import { shiftTime } from './standard';
 import type { BoundParam, CompiledQuery, Dialect } from './types';
 
 const SOURCE_ALIAS = 't';
 const VIEW_INNER_ALIAS = 'v';
 const ROW_NUMBER_ALIAS = '__lakegate_rn';
+const BRANCH_ALIAS = 'p';
+/** The column telling compared periods apart (0 current, 1 previous). */
+const PERIOD_COLUMN = '__lakegate_period';
 
 const COMPARE_SQL = { eq: '=', ne: '<>', gt: '>', gte: '>=', lt: '<', lte: '<=' } as const;
 /** Backslash as a standard SQL string literal (Trino, DuckDB); dialects with backslash escapes in strings override it. */
@@ -70,23 +75,49 @@ class SqlBuilder {
       const column = this.column(key.column);
       return { alias: key.alias, sql: key.grain ? this.dialect.timeTrunc(key.grain, column) : column };
     });
+    const period = query.compare ? [{ alias: query.compare.periodAlias, sql: this.column({ kind: 'column', path: [PERIOD_COLUMN] }) }] : [];
+    const groups = [...period, ...keys];
     const select = [
-      ...keys.map((key) => `${key.sql} AS ${this.quote(key.alias)}`),
+      ...groups.map((key) => `${key.sql} AS ${this.quote(key.alias)}`),
       ...query.measures.map((measure) => `${this.measure(measure)} AS ${this.quote(measure.alias)}`),
     ];
-    const from = this.source(query.from);
-    const where = query.where ? ` WHERE ${this.expr(query.where)}` : '';
-    const groupBy = keys.length > 0 ? ` GROUP BY ${keys.map((key) => key.sql).join(', ')}` : '';
+    // Compared periods filter inside each branch, on the rows as stored (before the time shift).
+    const from = query.compare ? this.periods(query, query.compare) : this.source(query.from);
+    const where = query.where && !query.compare ? ` WHERE ${this.expr(query.where)}` : '';
+    const groupBy = groups.length > 0 ? ` GROUP BY ${groups.map((key) => key.sql).join(', ')}` : '';
     const order = this.orderBy(query.orderBy.map((term) => ({ ...term, target: this.quote(term.target.alias) })));
     return `SELECT ${select.join(', ')} FROM ${from}${where}${groupBy}${order}${this.page(query.limit, query.offset)}`;
+  }
+
+  /**
+   * Both periods of a comparison as one FROM item: the rows of each range (and the query's own
+   * filter), the previous period's times shifted forward, each branch tagged with its period.
+   */
+  private periods(query: AggregateQuery, compare: PeriodComparison): string {
+    const names = columnsRead({ ...query, compare: null }).filter((name) => name !== compare.time.path[0]);
+    const time = compare.time.path[0]!;
+    const branch = (tag: number, range: Expr, shift: Interval | null): string => {
+      const inner = new SqlBuilder(this.dialect, this.params, BRANCH_ALIAS);
+      const timeValue = inner.column(compare.time);
+      const columns = [
+        `${tag} AS ${this.quote(PERIOD_COLUMN)}`,
+        `${shift ? shiftTime(timeValue, shift) : timeValue} AS ${this.quote(time)}`,
+        ...names.map((name) => `${inner.column({ kind: 'column', path: [name] })} AS ${this.quote(name)}`),
+      ];
+      // Parameters are appended in text order: the source's, then the range's, then the filter's.
+      const from = this.source(query.from, BRANCH_ALIAS);
+      const where = [inner.expr(range), ...(query.where ? [inner.expr(query.where)] : [])].join(' AND ');
+      return `SELECT ${columns.join(', ')} FROM ${from} WHERE ${where}`;
+    };
+    return `(${branch(0, compare.current, null)} UNION ALL ${branch(1, compare.previous, compare.shift)}) AS ${this.quote(SOURCE_ALIAS)}`;
   }
 
   /**
    * The FROM item, always aliased `t`. A policy view becomes a subquery that filters rows and
    * masks cells first, so every later clause only ever sees what the caller may see.
    */
-  private source(source: Source): string {
-    if (source.kind === 'table') return `${this.dialect.tableName(source.table)} AS ${this.quote(SOURCE_ALIAS)}`;
+  private source(source: Source, alias = SOURCE_ALIAS): string {
+    if (source.kind === 'table') return `${this.dialect.tableName(source.table)} AS ${this.quote(alias)}`;
     const inner = new SqlBuilder(this.dialect, this.params, VIEW_INNER_ALIAS);
     const masks = new Map(source.masks.map((mask) => [mask.column, mask.visibleWhen]));
     const columns = source.columns.map((name) => {
@@ -97,13 +128,14 @@ class SqlBuilder {
       return `${cell} AS ${this.quote(name)}`;
     });
     const where = source.rowFilter ? ` WHERE ${inner.expr(source.rowFilter)}` : '';
-    return `(SELECT ${columns.join(', ')} FROM ${this.dialect.tableName(source.table)} AS ${this.quote(VIEW_INNER_ALIAS)}${where}) AS ${this.quote(SOURCE_ALIAS)}`;
+    return `(SELECT ${columns.join(', ')} FROM ${this.dialect.tableName(source.table)} AS ${this.quote(VIEW_INNER_ALIAS)}${where}) AS ${this.quote(alias)}`;
   }
 
   private measure(measure: Measure): string {
-    if (measure.fn === 'count') return measure.column ? `count(${this.column(measure.column)})` : 'count(*)';
+    if (measure.fn === 'count' && !measure.column) return measure.filter ? `count(${this.measured('1', measure.filter)})` : 'count(*)';
     if (!measure.column) throw new Error(`aggregate ${measure.fn} needs a column`);
-    const column = this.column(measure.column);
+    const column = this.measured(this.column(measure.column), measure.filter ?? null);
+    if (measure.fn === 'count') return `count(${column})`;
     if (measure.fn === 'countDistinct') return `count(DISTINCT ${column})`;
     // Engines disagree on the scale of avg(decimal), and PostgreSQL's avg(double) keeps a sum of
     // squares that overflows past 1e154: a double sum over the count gives one answer everywhere
@@ -112,6 +144,13 @@ class SqlBuilder {
     // Integer sums are exact at any size the engine can hold, never wrapped or refused at 64 bits.
     if (measure.fn === 'sum' && isInteger(measure.columnType)) return `sum(CAST(${column} AS ${this.dialect.exactIntegerSumType}))`;
     return `${measure.fn}(${column})`;
+  }
+
+  /** A measured value: the column, or null where the measure's own filter does not hold. */
+  private measured(value: string, filter: Expr | null): string {
+    if (!filter) return value;
+    const predicate = this.expr(filter);
+    return `CASE WHEN ${this.dialect.selectListPredicate?.(predicate) ?? predicate} THEN ${value} END`;
   }
 
   private orderBy(terms: readonly OrderTerm<string>[]): string {

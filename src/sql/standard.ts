@@ -1,4 +1,4 @@
-import type { TableRef, ValueKind, ValueType } from '../query/types';
+import type { Interval, TableRef, ValueKind, ValueType } from '../query/types';
 
 /** Pieces of SQL every supported dialect writes the same way; each dialect file picks from them. */
 
@@ -19,4 +19,16 @@ export type TypeNames = Readonly<Record<Exclude<ValueKind, 'decimal'>, string>>;
 
 export function typeName(value: ValueType, names: TypeNames): string {
   return value.kind === 'decimal' ? `DECIMAL(${value.precision},${value.scale})` : names[value.kind];
+}
+
+/**
+ * `expression + INTERVAL 'n' MONTH|DAY|SECOND`, the standard interval literal every supported
+ * engine reads (milliseconds as seconds with a fraction). The amount is checked and written
+ * inline: interval literals take no parameter, and it never comes from a caller as text.
+ */
+export function shiftTime(expression: string, interval: Interval): string {
+  if (!Number.isSafeInteger(interval.amount)) throw new Error(`interval amount ${interval.amount} is not an integer`);
+  if (interval.unit !== 'millisecond') return `(${expression} + INTERVAL '${interval.amount}' ${interval.unit.toUpperCase()})`;
+  const seconds = interval.amount % 1000 === 0 ? String(interval.amount / 1000) : (interval.amount / 1000).toFixed(3);
+  return `(${expression} + INTERVAL '${seconds}' SECOND)`;
 }

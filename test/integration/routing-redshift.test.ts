@@ -17,6 +17,8 @@ const ADMIN = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'post
 let emulator: RedshiftDataEmulator;
 let viaRedshift: TestApp;
 let viaLocal: TestApp;
+/** Sales tables on both engines, not SLA-bound themselves: only SLA-bound KPIs go to Redshift. */
+let kpiSla: TestApp;
 
 async function loadSales(app: TestApp): Promise<void> {
   const admin = new pg.Client(ADMIN);
@@ -49,7 +51,14 @@ before(async () => {
     // Redshift reads backslashes in string literals as escapes, as PostgreSQL did before 9.1.
     onConnect: async (client) => void (await client.query('SET standard_conforming_strings = off; SET escape_string_warning = off; SET TIME ZONE UTC')),
   });
-  viaRedshift = await startTestApp({
+  viaRedshift = await withRedshift({ engines: ['redshift', 'local'], slaBound: true });
+  kpiSla = await withRedshift({ engines: ['local', 'redshift'], slaBound: false });
+});
+
+/** An app over the same lake with the Data API emulator as its Redshift, the sales datasets on both engines. */
+function withRedshift(sales: { engines: string[]; slaBound: boolean }): Promise<TestApp> {
+  return startTestApp({
+    lake: viaLocal.lake,
     configure: (loaded) => ({
       ...loaded,
       config: {
@@ -58,15 +67,16 @@ before(async () => {
       },
       catalog: {
         ...loaded.catalog,
-        datasets: loaded.catalog.datasets.map((dataset) => (dataset.table.database === 'sales' ? { ...dataset, engines: ['redshift', 'local'], slaBound: true } : dataset)),
+        datasets: loaded.catalog.datasets.map((dataset) => (dataset.table.database === 'sales' ? { ...dataset, ...sales } : dataset)),
       },
     }),
     engineClients: async () => ({
       redshiftData: new RedshiftDataClient({ region: 'eu-west-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 }),
     }),
   });
-});
+}
 after(async () => {
+  await kpiSla.close();
   await viaRedshift.close();
   await viaLocal.close();
   await emulator.close();
@@ -91,6 +101,27 @@ test('SLA-bound reads go to Redshift and give the same rows as the embedded engi
     assert.deepEqual(roundFloats(redshift.body.data), roundFloats(local.body.data), `${role}: ${query}`);
     const engines = redshift.body.extensions.lakegate.queries as { engine: string; reason: string }[];
     assert.ok(engines.every((entry) => entry.engine === 'redshift' && entry.reason === 'SLA-bound read → redshift'), JSON.stringify(engines));
+  }
+});
+
+test('SLA-bound KPIs go to Redshift, the others follow their dataset, and every role gets the embedded engine\'s values', async () => {
+  const kpis = `{ kpis {
+    revenue(from: "2024-02-01", to: "2024-04-01", grain: WEEK, groupBy: [CURRENCY], compareTo: PREVIOUS_PERIOD) { time currency value previous change }
+    orders(from: "2024-03-01", to: "2024-03-08", grain: DAY, groupBy: [STATUS]) { time status value }
+    averageOrderValue(from: "2024-03-01", to: "2024-04-01", grain: MONTH, groupBy: [CHANNEL]) { time channel value }
+  } }`;
+  for (const role of ['analyst', 'japan_sales', 'marketing']) {
+    const redshift = await kpiSla.graphql(kpis, {}, role);
+    const local = await viaLocal.graphql(kpis, {}, role);
+    assert.equal(redshift.body.errors, undefined, JSON.stringify(redshift.body.errors));
+    assert.ok(redshift.body.data.kpis.revenue.length > 0, role);
+    assert.deepEqual(roundFloats(redshift.body.data), roundFloats(local.body.data), role);
+    const routes = (redshift.body.extensions.lakegate.queries as { path: string; engine: string; reason: string }[]).map((entry) => [entry.path, entry.engine, entry.reason]);
+    assert.deepEqual(routes.sort(), [
+      ['kpis.averageOrderValue', 'local', 'ad-hoc read → local'],
+      ['kpis.orders', 'local', 'ad-hoc read → local'],
+      ['kpis.revenue', 'redshift', 'SLA-bound read → redshift'],
+    ], role);
   }
 });
 

@@ -3,7 +3,7 @@ import { after, before, test, type TestContext } from 'node:test';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { Client, type QueryConfig } from 'pg';
 import { and, between, column, compare, inList, isNull, like, not, or } from '../../src/query/expr';
-import type { AggregateQuery, Expr, Literal, LogicalQuery, RowQuery, TableView, TimeGrain } from '../../src/query/types';
+import type { AggregateQuery, Expr, Interval, Literal, LogicalQuery, RowQuery, TableView, TimeGrain } from '../../src/query/types';
 import { compileQuery } from '../../src/sql/compiler';
 import { dialectNamed } from '../../src/sql/dialects';
 import { athenaExecutionParameter } from '../../src/sql/literals';
@@ -419,7 +419,37 @@ const STRUCTS: Case[] = [
   },
 ];
 
-const CASES: Case[] = [...FILTERS, ...ORDERINGS, ...PER_KEY, ...AGGREGATES, ...VIEWS, ...STRUCTS];
+const DECIMAL_12_2 = { kind: 'decimal', precision: 12, scale: 2 } as const;
+
+/** A KPI's query: a measure with a filter of its own, and a previous period shifted onto the current one, from one statement. */
+function comparedPeriods(name: string, source: AggregateQuery['from'], shift: Interval, previous: [string, string], current: [string, string]): Case {
+  const range = ([low, high]: [string, string]) => and([compare('gte', column('ts'), ts(low)), compare('lt', column('ts'), ts(high))]);
+  return {
+    name,
+    query: {
+      kind: 'aggregate', from: source, where: compare('ne', column('currency'), str('JPY')),
+      groupBy: [{ alias: 'bucket', column: column('ts'), grain: 'week' }, { alias: 'channel', column: column('channel'), grain: null }],
+      measures: [
+        { alias: 'rows', fn: 'count', column: null, columnType: null },
+        { alias: 'done', fn: 'count', column: null, columnType: null, filter: compare('eq', column('status'), str('completed')) },
+        { alias: 'total', fn: 'sum', column: column('amount'), columnType: DECIMAL_12_2, filter: like(column('status'), str('%e%')) },
+        { alias: 'buyers', fn: 'countDistinct', column: column('customer_id'), columnType: { kind: 'bigint' }, filter: inList(column('channel'), [str('web'), str('app')]) },
+      ],
+      orderBy: ['period', 'bucket', 'channel'].map((alias) => ({ target: { alias }, direction: 'asc' as const, nulls: 'last' as const })),
+      limit: null, offset: 0,
+      compare: { time: column('ts'), current: range(current), previous: range(previous), shift, periodAlias: 'period' },
+    },
+    ordered: true,
+  };
+}
+
+const KPI_SHAPES: Case[] = [
+  comparedPeriods('compared periods, shifted by a month', from, { unit: 'month', amount: 1 }, ['2024-01-01 00:00:00', '2024-02-01 00:00:00'], ['2024-02-01 00:00:00', '2024-03-01 00:00:00']),
+  comparedPeriods('compared periods on a view, shifted by milliseconds', VIEW, { unit: 'millisecond', amount: 1_728_000_500 }, ['2023-12-12 00:00:00', '2024-01-01 00:00:00.500'], ['2024-01-01 00:00:00.500', '2024-01-21 00:00:01']),
+  comparedPeriods('compared periods, shifted by days', from, { unit: 'day', amount: 20 }, ['2024-01-10 00:00:00', '2024-01-30 00:00:00'], ['2024-01-30 00:00:00', '2024-02-19 00:00:00']),
+];
+
+const CASES: Case[] = [...FILTERS, ...ORDERINGS, ...PER_KEY, ...AGGREGATES, ...VIEWS, ...STRUCTS, ...KPI_SHAPES];
 
 // ---- the tests --------------------------------------------------------------------------------
 

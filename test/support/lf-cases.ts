@@ -177,7 +177,7 @@ export interface Outcome {
 
 export async function evaluate(connection: DuckDBConnection, lf: LakeFormationSnapshot, principals: readonly string[]): Promise<Outcome> {
   const grants = expandGrants(lf, [ORDERS_TABLE], ACCOUNT);
-  const entitlement = resolveEntitlement({ tables: [ORDERS_TABLE], datasets: [ORDERS_DATASET] }, grants.value, principals);
+  const entitlement = resolveEntitlement({ tables: [ORDERS_TABLE], datasets: [ORDERS_DATASET], kpis: [] }, grants.value, principals);
   const view = entitlement.views.get('orders');
   const listed = entitlement.describeOnly.some((dataset) => dataset.name === 'orders');
   const dataset = entitlement.catalog.datasets.find((candidate) => candidate.name === 'orders');

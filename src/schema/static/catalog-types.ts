@@ -1,4 +1,4 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Float, Int, ObjectType } from 'type-graphql';
 
 @ObjectType({ description: 'A column of a dataset as the caller may read it.' })
 export class ColumnInfo {
@@ -60,13 +60,61 @@ export class DatasetInfo {
   readable!: boolean;
 }
 
-@ObjectType({ description: 'A curated KPI.' })
+@ObjectType({ description: 'A threshold a KPI value may cross (for alerts).' })
+export class KpiThresholdInfo {
+  @Field(() => Float, { nullable: true, description: 'Crossed when the value rises above this.' })
+  above!: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Crossed when the value falls below this.' })
+  below!: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The dimension values it applies to, as JSON (`{"channel":"web"}`); null: every point.' })
+  dimensions!: string | null;
+}
+
+@ObjectType({ description: 'A curated KPI you may read: one field under `kpis`.' })
 export class KpiInfo {
-  @Field()
+  @Field({ description: 'Field name under `kpis`.' })
   name!: string;
 
-  @Field()
+  @Field({ description: 'What it measures.' })
   description!: string;
+
+  @Field({ description: 'Unit of its values, e.g. `JPY`, `count`, `ratio`.' })
+  unit!: string;
+
+  @Field(() => String, { nullable: true, description: 'Display format hint for clients.' })
+  format!: string | null;
+
+  @Field({ description: 'The dataset it is computed from.' })
+  dataset!: string;
+
+  @Field({ description: 'The measure, e.g. `sum(amount)` or `ratio(revenue, orders)`.' })
+  measure!: string;
+
+  @Field({ description: 'The time column.' })
+  time!: string;
+
+  @Field(() => [String], { description: 'Values of its dimension enum (`groupBy`), e.g. `CHANNEL`.' })
+  dimensions!: string[];
+
+  @Field(() => [String], { description: 'Grains it allows, e.g. `DAY`.' })
+  grains!: string[];
+
+  @Field({ description: 'Default range when `from`/`to` are left out, as an ISO-8601 duration.' })
+  defaultRange!: string;
+
+  @Field(() => Int, { description: 'Answers are fresh within this many seconds (served from the cache meanwhile).' })
+  freshnessSeconds!: number;
+
+  @Field({ description: 'The engine it is read from first.' })
+  engine!: string;
+
+  @Field({ description: 'Whether it is SLA-bound (read from the SLA engine).' })
+  sla!: boolean;
+
+  @Field(() => [KpiThresholdInfo])
+  thresholds!: KpiThresholdInfo[];
 }
 
 @ObjectType({ description: 'What this caller may query.' })
@@ -74,6 +122,6 @@ export class CatalogInfo {
   @Field(() => [DatasetInfo])
   datasets!: DatasetInfo[];
 
-  @Field(() => [KpiInfo], { description: 'KPIs are not available yet; the list is empty.' })
+  @Field(() => [KpiInfo], { description: 'The KPIs you may read.' })
   kpis!: KpiInfo[];
 }
