@@ -9,7 +9,7 @@ import type { Catalog } from './catalog/types';
 import { resolveHs256Secret } from './auth/secret';
 import { formatIssue, loadConfig, type LoadedConfig } from './config/load';
 import { createPolicyStore } from './policy/store';
-import { generateSampleLake } from './sample/generate';
+import { generateSampleLake, refreshSampleCatalog } from './sample/generate';
 import { buildLakeSchema } from './schema/build';
 import { createLakegate, DEV_SECRET_FILE } from './server/app';
 
@@ -84,11 +84,16 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Loads the configuration; the sample lake is generated on first use of the default config. */
+/**
+ * Loads the configuration. The sample lake is generated on first use of the default config, and
+ * its generated catalog files are brought up to this version's (its data stays).
+ */
 async function load(configFile: string): Promise<LoadedConfig> {
   if (path.resolve(configFile) === SAMPLE_CONFIG && !existsSync(SAMPLE_CONFIG)) {
     process.stderr.write(`generating the sample lake (${SAMPLE_ROWS} transactions) in ${SAMPLE_DIR} ...\n`);
     await generateSampleLake({ outDir: SAMPLE_DIR, rows: SAMPLE_ROWS });
+  } else if (path.resolve(configFile) === SAMPLE_CONFIG && await refreshSampleCatalog(SAMPLE_DIR)) {
+    process.stderr.write(`updated the sample lake's generated catalog files (${path.relative(process.cwd(), SAMPLE_DIR)}/lakegate.yaml, glue/, lakeformation/) to this version; its data is unchanged\n`);
   }
   const result = loadConfig(configFile);
   if (!result.value) throw new ConfigError(result.issues.map(formatIssue));

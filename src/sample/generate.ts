@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { curationYaml, glueFileName } from './curation';
 import { glueGetTablesJson } from './glue';
@@ -61,6 +61,18 @@ function checkRows(rows: number): number {
 function checkSeed(seed: number): number {
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   return seed;
+}
+
+/**
+ * Rewrites an existing sample lake's generated catalog files (curation, Glue, Lake Formation)
+ * when this version writes them differently, keeping its data: a sample made by an older version
+ * gains the new datasets and KPIs. True when it rewrote them.
+ */
+export async function refreshSampleCatalog(root: string): Promise<boolean> {
+  const current = await readFile(path.join(root, 'lakegate.yaml'), 'utf8').catch(() => null);
+  if (current === curationYaml()) return false;
+  await writeCatalog(root);
+  return true;
 }
 
 async function writeCatalog(root: string): Promise<void> {

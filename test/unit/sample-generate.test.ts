@@ -9,7 +9,7 @@ import { parseGlueTables } from '../../src/catalog/glue';
 import type { GlueTable } from '../../src/catalog/types';
 import { configSchema } from '../../src/config/schema';
 import { duckdbType } from '../../src/datasources/local/duckdb-types';
-import { generateSampleLake, sampleSizes } from '../../src/sample/generate';
+import { generateSampleLake, refreshSampleCatalog, sampleSizes } from '../../src/sample/generate';
 
 /**
  * Generates small sample lakes and reads them back the way the local engine does: Glue types
@@ -298,4 +298,16 @@ describe('generateSampleLake', () => {
     await assert.rejects(generateSampleLake({ outDir: target, rows: 10, seed: 1.5 }), RangeError);
     assert.ok(!fs.readdirSync(workDir).some((entry) => entry.startsWith('rejected')));
   });
+});
+
+test('an existing sample gets this version\'s generated catalog files, its data untouched', async () => {
+  const config = path.join(lake, 'lakegate.yaml');
+  const current = fs.readFileSync(config, 'utf8');
+  const dataFile = fs.readdirSync(path.join(lake, 'sales', 'transactions'), { recursive: true }).map(String).find((name) => name.endsWith('.parquet'))!;
+  const before = fs.statSync(path.join(lake, 'sales', 'transactions', dataFile)).mtimeMs;
+  fs.writeFileSync(config, current.replace(/\nkpis:[\s\S]*$/, '\n'));
+  assert.equal(await refreshSampleCatalog(lake), true);
+  assert.equal(fs.readFileSync(config, 'utf8'), current);
+  assert.equal(await refreshSampleCatalog(lake), false, 'nothing to do the second time');
+  assert.equal(fs.statSync(path.join(lake, 'sales', 'transactions', dataFile)).mtimeMs, before);
 });
