@@ -6,6 +6,7 @@ import type { LoadedConfig } from '../src/config/load';
 import { forwardingEngine } from '../src/datasources/forwarding';
 import { createLakegate } from '../src/server/app';
 import { startAthenaEmulator } from '../test/emulators/athena';
+import { median } from './load';
 
 /**
  * The Athena path: the same GraphQL queries served by Athena (our emulator over the same lake,
@@ -59,10 +60,4 @@ export async function benchAthena(loaded: LoadedConfig, cases: readonly { name: 
     await lakegate.stop();
     await emulator.close();
   }
-}
-
-export function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }

@@ -10,7 +10,8 @@ import type { Engine } from '../src/datasources/types';
 import { generateSampleLake } from '../src/sample/generate';
 import type { CompiledQuery } from '../src/sql/types';
 import { createLakegate } from '../src/server/app';
-import { benchAthena, median } from './athena';
+import { benchAthena } from './athena';
+import { median } from './load';
 
 /**
  * `npm run bench`: the same queries through the GraphQL API over HTTP and as the same SQL on

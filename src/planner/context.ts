@@ -1,10 +1,11 @@
 import type DataLoader from 'dataloader';
-import type { Catalog } from '../catalog/types';
+import type { Catalog, Kpi } from '../catalog/types';
 import type { CacheOutcome, Engine, Row } from '../datasources/types';
 import type { TableView } from '../query/types';
 import type { EngineAvailability } from '../router/availability';
 import type { RoutingRules } from '../router/route';
 import type { Dialect } from '../sql/types';
+import type { KpiArgs } from './kpis/plan';
 import type { LongQueries } from './long-queries/run';
 
 export interface Limits {
@@ -62,4 +63,6 @@ export interface PlannerContext {
   readonly queries: QueryRecord[];
   /** Relation loaders for this request only, keyed by relation, arguments and selection. */
   readonly loaders: Map<string, DataLoader<string, readonly Row[]>>;
+  /** Keeps KPIs with a refresh interval warm; told of every request for one. Absent in background runs. */
+  readonly kpiRefresher?: { record(kpi: Kpi, args: KpiArgs, caller: Caller): void } | null;
 }

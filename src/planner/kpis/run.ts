@@ -1,5 +1,4 @@
 import type { Dataset, Kpi } from '../../catalog/types';
-import type { CachePolicy } from '../../datasources/types';
 import { LakegateError } from '../../query/errors';
 import type { RoutedDataset } from '../../router/route';
 import type { PlannerContext } from '../context';
@@ -13,11 +12,12 @@ import { resolveRange } from './range';
  * the caller's view), plans the series as one aggregate query and shapes the points. Both engine
  * queries go the dataset's road — the caller's view, the KPI's routing, its freshness as cache TTL.
  */
-export async function runKpi(kpi: Kpi, args: KpiArgs, path: string, context: PlannerContext): Promise<KpiPoint[]> {
+export async function runKpi(kpi: Kpi, args: KpiArgs, path: string, context: PlannerContext, options: { refresh?: boolean } = {}): Promise<KpiPoint[]> {
   checkKpiArgs(kpi, args);
   const dataset = context.catalog.datasets.find((candidate) => candidate.name === kpi.dataset);
   if (!dataset) throw new LakegateError('FORBIDDEN', `kpis.${kpi.name}: you may not read its dataset`);
-  const target = { dataset, path, route: kpiRoute(kpi, dataset), cache: kpiCache(kpi) };
+  context.kpiRefresher?.record(kpi, args, context.caller);
+  const target = { dataset, path, route: kpiRoute(kpi, dataset), cache: { ttlMs: kpi.freshnessMs, ...(options.refresh ? { refresh: true } : {}) } };
   const latest = args.to ? null : await latestData(kpi, dataset, target, context);
   const range = resolveRange(kpi, args, latest);
   if (!range) return [];
@@ -34,10 +34,6 @@ export async function runKpi(kpi: Kpi, args: KpiArgs, path: string, context: Pla
 export function kpiRoute(kpi: Kpi, dataset: Dataset): RoutedDataset {
   if (!kpi.slaBound) return dataset;
   return { name: dataset.name, engines: dataset.engines, slaBound: true, preferredEngine: null };
-}
-
-function kpiCache(kpi: Kpi): CachePolicy {
-  return { ttlMs: kpi.freshnessMs };
 }
 
 async function latestData(kpi: Kpi, dataset: Dataset, target: Parameters<typeof runQuery>[1], context: PlannerContext): Promise<Date | null> {
