@@ -29,8 +29,6 @@ export interface LakegateOptions {
   readonly env: NodeJS.ProcessEnv;
   /** Wraps the engine (metrics, or a test's instrumentation) without forking it; the result cache wraps the outcome. */
   readonly decorateEngine?: (engine: Engine) => Engine;
-  /** The clock the result cache judges freshness by (tests); default `Date.now`. */
-  readonly now?: () => number;
   /** SDK clients for the AWS engines; built from the configuration when absent. */
   readonly engineClients?: EngineClients;
   /** For live Lake Formation mode; built from the configuration when absent. */
@@ -65,7 +63,7 @@ query Example {
 export async function createLakegate(options: LakegateOptions): Promise<Lakegate> {
   const { loaded, logger, env } = options;
   const { config } = loaded;
-  const cache = await startResultCache(config.cache, env, logger, options.now);
+  const cache = await startResultCache(config.cache, env, logger);
   // The cache goes outside any other decoration, so what that sees (a test's counting) are real engine queries.
   const decorate = options.decorateEngine ?? ((engine: Engine) => engine);
   const { engines, dialects, routing } = await closingOnFailure(cache, createEngines(loaded, logger, (engine) => cache.decorate(decorate(engine)), options.engineClients));

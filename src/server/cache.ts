@@ -4,7 +4,7 @@ import type { CacheConfig } from '../config/schema';
 import { cachingEngine } from '../datasources/cache/caching-engine';
 import { RedisTier } from '../datasources/cache/redis-tier';
 import { ResultCache } from '../datasources/cache/result-cache';
-import type { CacheTierState, Clock } from '../datasources/cache/types';
+import type { CacheTierState } from '../datasources/cache/types';
 import type { Engine } from '../datasources/types';
 
 export interface RunningResultCache {
@@ -27,7 +27,7 @@ const COMMAND_TIMEOUT_MS = 500;
  * when `cache.redis.url` or the environment variable it names is set (the variable wins).
  * Redis being down never stops the server or fails a request: the memory tier serves.
  */
-export async function startResultCache(config: CacheConfig, env: NodeJS.ProcessEnv, logger: Logger, now?: Clock): Promise<RunningResultCache> {
+export async function startResultCache(config: CacheConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningResultCache> {
   const cacheLogger = logger.child({ component: 'result-cache' });
   const url = env[config.redis.urlEnv] || config.redis.url;
   const redis = url ? await connectRedis(url, cacheLogger) : null;
@@ -40,7 +40,6 @@ export async function startResultCache(config: CacheConfig, env: NodeJS.ProcessE
     settings: { maxBytes: config.maxBytes, staleWhileRevalidateMs: config.staleWhileRevalidate, lockWaitMs: config.lockWait },
     shared,
     logger: cacheLogger,
-    ...(now ? { now } : {}),
   });
   return {
     decorate: (engine) => cachingEngine(engine, cache),
