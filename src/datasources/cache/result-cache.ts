@@ -7,7 +7,7 @@ import { cacheKey } from './key';
 import { MemoryTier } from './memory-tier';
 import { SingleFlight, waitOn } from './single-flight';
 import { CacheTiers } from './tiers';
-import type { CachedAnswer, CacheSettings, CacheTierState, Clock, Found, SharedTier } from './types';
+import type { CachedAnswer, CacheSettings, CacheTierState, Clock, Found, ReplicaLock, SharedTier } from './types';
 
 export interface ResultCacheOptions {
   readonly settings: CacheSettings;
@@ -18,20 +18,30 @@ export interface ResultCacheOptions {
   readonly now?: Clock;
 }
 
-/** An answer computed for a flight: by this replica's engine query (`miss`), or by another replica's (`shared`). */
+/**
+ * A flight's answer: from this replica's engine query (`miss`), another replica's (`shared`), or
+ * one stored between the caller's look-up and the flight's start (`hit`).
+ */
 interface Computed {
   readonly answer: CachedAnswer;
-  readonly outcome: 'miss' | 'shared';
+  readonly outcome: 'miss' | 'shared' | 'hit';
 }
 
 /** Runs the engine query of a flight, under the flight's own signal (never a single caller's). */
 type Run<D> = (signal: AbortSignal) => Promise<QueryResult | D>;
 
+/** A flight's own signal (aborted when all its callers have left) and the deadline of the caller that started it. */
+interface Flight {
+  readonly signal: AbortSignal;
+  readonly deadline: number | undefined;
+}
+
 /**
  * The result cache: answers engine calls that carry a cache policy from memory or the shared
  * tier while fresh, serves a stale answer while one background refresh runs, and makes
  * identical concurrent misses run one engine query — on this replica (a flight) and across
- * replicas (a lock in the shared tier). Calls without a policy pass straight through.
+ * replicas (a lock in the shared tier). The shared query runs with the deadline of the caller
+ * that started it. Calls without a policy pass straight through.
  */
 export class ResultCache {
   private readonly tiers: CacheTiers;
@@ -74,6 +84,7 @@ export class ResultCache {
     const { signal: _signal, cache: _cache, ...waiting } = options;
     const deadline = options.deadline ?? options.detachAt;
     const cached = policy.refresh ? undefined : await this.tiers.lookup(key, policy);
+    // A refresh does not detach: it is an ordinary query bounded by the request's wait.
     if (cached) return this.serve(cached, { key, policy, deadline, run: (signal) => engine.execute(query, { signal, deadline }) });
     const run = (signal: AbortSignal): Promise<QueryResult | Detached> => engine.executeDetachable(query, { ...waiting, signal });
     const boarding = this.detachables.board(key, (signal) => this.compute(key, policy, { signal, deadline }, run), options.signal);
@@ -107,16 +118,12 @@ export class ResultCache {
    * answer up to `lockWait` (and the deadline), then runs its own; so does one that cannot reach
    * the shared tier.
    */
-  private async compute<D extends Detached>(key: string, policy: CachePolicy, flight: { signal: AbortSignal; deadline: number | undefined }, run: Run<D>): Promise<Computed | D> {
-    const { lockWaitMs } = this.options.settings;
+  private async compute<D extends Detached>(key: string, policy: CachePolicy, flight: Flight, run: Run<D>): Promise<Computed | D> {
     const budget = flight.deadline === undefined ? 0 : flight.deadline - Date.now();
-    const lock = await this.tiers.lock(key, Math.max(lockWaitMs, budget));
+    const lock = await this.tiers.lock(key, Math.max(this.options.settings.lockWaitMs, budget));
     try {
-      if (lock.kind === 'held') {
-        const until = Math.min(Date.now() + lockWaitMs, flight.deadline ?? Infinity);
-        const theirs = await this.tiers.awaitOtherReplica(key, policy, until, flight.signal);
-        if (theirs) return { answer: theirs, outcome: 'shared' };
-      }
+      const ready = await this.answerReady(key, policy, lock, flight);
+      if (ready) return ready;
       const result = await run(flight.signal);
       if (isDetached(result)) return result as D;
       const answer = answerOf(result, this.now());
@@ -125,6 +132,22 @@ export class ResultCache {
     } finally {
       if (lock.kind === 'acquired') await lock.release();
     }
+  }
+
+  /**
+   * An answer that needs no engine query after all: the one another replica holding the lock
+   * computes, or — checked again once the lock is ours — one an identical flight stored after this
+   * caller looked. A refresh takes only the former (an answer computed while it waited).
+   */
+  private async answerReady(key: string, policy: CachePolicy, lock: ReplicaLock, flight: Flight): Promise<Computed | undefined> {
+    if (lock.kind === 'held') {
+      const until = Math.min(Date.now() + this.options.settings.lockWaitMs, flight.deadline ?? Infinity);
+      const theirs = await this.tiers.awaitOtherReplica(key, policy, until, flight.signal);
+      if (theirs) return { answer: theirs, outcome: 'shared' };
+    }
+    if (policy.refresh) return undefined;
+    const stored = await this.tiers.lookup(key, policy);
+    return stored?.freshness === 'fresh' ? { answer: stored.answer, outcome: 'hit' } : undefined;
   }
 }
 
