@@ -1,12 +1,20 @@
 import { isResumable, type Engine, type ResumableEngine } from './types';
 
+/** How a forwarding engine runs a detachable query; gets the original to call. */
+export type ForwardDetachable = (inner: ResumableEngine, ...args: Parameters<ResumableEngine['executeDetachable']>) => ReturnType<ResumableEngine['executeDetachable']>;
+
 /**
  * An engine that forwards everything to `engine` but runs queries through `execute`, which
  * gets the original to call. The way to add caching, retries or instrumentation to any engine
- * without forking its adapter. A resumable engine stays resumable: its detach/resume/stop/probe calls
- * pass straight through (they continue engine queries `execute` already started).
+ * without forking its adapter. A resumable engine stays resumable: its resume/stop/probe calls
+ * pass straight through (they continue engine queries already started), and so does
+ * `executeDetachable` unless `executeDetachable` is given (a cache answers those too).
  */
-export function forwardingEngine(engine: Engine, execute: (inner: Engine, ...args: Parameters<Engine['execute']>) => ReturnType<Engine['execute']>): Engine {
+export function forwardingEngine(
+  engine: Engine,
+  execute: (inner: Engine, ...args: Parameters<Engine['execute']>) => ReturnType<Engine['execute']>,
+  executeDetachable?: ForwardDetachable,
+): Engine {
   const forwarded: Engine = {
     name: engine.name,
     dialect: engine.dialect,
@@ -18,7 +26,9 @@ export function forwardingEngine(engine: Engine, execute: (inner: Engine, ...arg
   if (!isResumable(engine)) return forwarded;
   const resumable: ResumableEngine = {
     ...forwarded,
-    executeDetachable: (query, options) => engine.executeDetachable(query, options),
+    executeDetachable: executeDetachable
+      ? (query, options) => executeDetachable(engine, query, options)
+      : (query, options) => engine.executeDetachable(query, options),
     resume: (queryId, options) => engine.resume(queryId, options),
     stopQuery: (queryId) => engine.stopQuery(queryId),
     probe: (queryId) => engine.probe(queryId),

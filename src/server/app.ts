@@ -16,6 +16,7 @@ import { requireBearerToken } from './auth-middleware';
 import type { RequestContext } from './context';
 import { EngineAvailability } from '../router/availability';
 import { drain } from './drain';
+import { startResultCache } from './cache';
 import { startLongQueries } from './long-queries';
 import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
@@ -26,7 +27,7 @@ export interface LakegateOptions {
   readonly loaded: LoadedConfig;
   readonly logger: Logger;
   readonly env: NodeJS.ProcessEnv;
-  /** Wraps the engine (caching, metrics, or a test's instrumentation) without forking it. */
+  /** Wraps the engine (metrics, or a test's instrumentation) without forking it; the result cache wraps the outcome. */
   readonly decorateEngine?: (engine: Engine) => Engine;
   /** SDK clients for the AWS engines; built from the configuration when absent. */
   readonly engineClients?: EngineClients;
@@ -41,7 +42,7 @@ export interface Lakegate {
   listen(port: number, host: string): Promise<string>;
   /** Re-reads Lake Formation permissions now (also on SIGHUP); returns the issues that kept a change out. */
   reloadPermissions(): Promise<readonly Issue[]>;
-  /** Stops taking requests, lets in-flight ones finish, then closes the engine. */
+  /** Stops taking requests, lets in-flight ones finish, then closes the engines and the cache. */
   stop(): Promise<void>;
 }
 
@@ -62,9 +63,12 @@ query Example {
 export async function createLakegate(options: LakegateOptions): Promise<Lakegate> {
   const { loaded, logger, env } = options;
   const { config } = loaded;
-  const { engines, dialects, routing } = await createEngines(loaded, logger, options.decorateEngine ?? ((engine) => engine), options.engineClients);
+  const cache = await startResultCache(config.cache, env, logger);
+  // The cache goes outside any other decoration, so what that sees (a test's counting) are real engine queries.
+  const decorate = options.decorateEngine ?? ((engine: Engine) => engine);
+  const { engines, dialects, routing } = await closingOnFailure(cache, createEngines(loaded, logger, (engine) => cache.decorate(decorate(engine)), options.engineClients));
   const availability = new EngineAvailability();
-  const policy = await startPolicy(loaded, logger, options.lakeFormationClient);
+  const policy = await closingOnFailure(cache, startPolicy(loaded, logger, options.lakeFormationClient));
   const longQueries = await startLongQueries(config.longQueries, env, engines, logger);
   const verifier = createTokenVerifier(config.auth, {
     hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
@@ -92,9 +96,9 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   app.get('/readyz', (_req, res) => {
     void Promise.all([...engines].map(async ([name, engine]) => [name, ready && (await engine.health().catch(() => false))] as const)).then((checks) => {
       const healthy = checks.some(([, ok]) => ok);
-      // The long-query store is reported but does not decide readiness: without it requests wait within themselves.
+      // The long-query store and the cache tier are reported but do not decide readiness: requests work without Redis.
       const store = longQueries ? { longQueryStore: longQueries.storeState() } : {};
-      res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: Object.fromEntries(checks), ...store });
+      res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: Object.fromEntries(checks), ...store, cache: cache.state() });
     });
   });
   app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst' }));
@@ -154,8 +158,19 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       await servers.stop();
       await longQueries?.close();
       await Promise.all([...engines.values()].map((engine) => engine.close()));
+      await cache.close();
     },
   };
+}
+
+/** A start-up step that fails closes the cache first: its Redis connection would keep the process alive. */
+async function closingOnFailure<T>(cache: { close(): Promise<void> }, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    await cache.close();
+    throw error;
+  }
 }
 
 /** A body express cannot parse is the client's mistake: 400 with a code, never a stack trace. */

@@ -88,7 +88,7 @@ test('health and readiness endpoints answer without a token', async () => {
   assert.equal((await request(app.lakegate.app).get('/healthz')).status, 200);
   const ready = await request(app.lakegate.app).get('/readyz');
   assert.equal(ready.status, 200);
-  assert.deepEqual(ready.body, { status: 'ready', engines: { local: true } });
+  assert.deepEqual(ready.body, { status: 'ready', engines: { local: true }, cache: 'memory' });
 });
 
 test('a closed engine → ENGINE_UNAVAILABLE, and /readyz says so', async () => {

@@ -1,0 +1,71 @@
+import Redis from 'ioredis';
+import type { Logger } from 'pino';
+import type { CacheConfig } from '../config/schema';
+import { cachingEngine } from '../datasources/cache/caching-engine';
+import { RedisTier } from '../datasources/cache/redis-tier';
+import { ResultCache } from '../datasources/cache/result-cache';
+import type { CacheTierState } from '../datasources/cache/types';
+import type { Engine } from '../datasources/types';
+
+export interface RunningResultCache {
+  /** `engine` with its cacheable calls answered by the cache. */
+  decorate(engine: Engine): Engine;
+  /** Reported by /readyz; requests are served from memory (or the engine) while Redis is unreachable. */
+  state(): CacheTierState;
+  /** Closes the Redis connection. */
+  close(): Promise<void>;
+}
+
+/** How long start-up waits for Redis before serving without it (from memory until it answers). */
+const CONNECT_WAIT_MS = 2_000;
+/** A Redis call slower than this is given up (read as a miss): the cache must never slow a request down much. */
+const COMMAND_TIMEOUT_MS = 500;
+
+/**
+ * Wires the result cache: this replica's memory, in front of Redis — shared by every replica,
+ * for answers and the lock that keeps identical misses to one engine query across replicas —
+ * when `cache.redis.url` or the environment variable it names is set (the variable wins).
+ * Redis being down never stops the server or fails a request: the memory tier serves.
+ */
+export async function startResultCache(config: CacheConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningResultCache> {
+  const cacheLogger = logger.child({ component: 'result-cache' });
+  const url = env[config.redis.urlEnv] || config.redis.url;
+  const redis = url ? await connectRedis(url, cacheLogger) : null;
+  const shared = redis ? new RedisTier(redis, { keyPrefix: config.redis.keyPrefix, maxEntryBytes: config.redis.maxEntryBytes, logger: cacheLogger }) : null;
+  // The URL is not logged: it may carry a password.
+  cacheLogger.info({ maxBytes: config.maxBytes, ...(redis ? { keyPrefix: config.redis.keyPrefix } : {}) }, redis
+    ? 'result cache: memory on each replica, and Redis shared by the replicas'
+    : 'result cache: memory only (fine for one replica; set cache.redis.url, or its environment variable, to share answers between replicas)');
+  const cache = new ResultCache({
+    settings: { maxBytes: config.maxBytes, staleWhileRevalidateMs: config.staleWhileRevalidate, lockWaitMs: config.lockWait },
+    shared,
+    logger: cacheLogger,
+  });
+  return {
+    decorate: (engine) => cachingEngine(engine, cache),
+    state: () => cache.state(),
+    close: async () => redis?.disconnect(),
+  };
+}
+
+async function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  // Commands fail at once while disconnected (no offline queue), so a request degrades instead of hanging.
+  const redis = new Redis(url, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: CONNECT_WAIT_MS,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    lazyConnect: true,
+  });
+  let reported = false;
+  redis.on('error', (error: Error) => {
+    if (!reported) logger.warn({ err: error.message }, 'result cache (Redis) unreachable: serving from memory, retrying in the background');
+    reported = true;
+  });
+  redis.on('ready', () => {
+    if (reported) logger.info('result cache (Redis) reachable again');
+    reported = false;
+  });
+  await redis.connect().catch(() => undefined);
+  return redis;
+}
