@@ -221,6 +221,8 @@ const longQueries = z
 
 const cache = z
   .object({
+    /** false: every query reaches its engine (KPIs included); for comparisons and troubleshooting. */
+    enabled: z.boolean().default(true),
     /** Memory for cached answers on each replica (least recently used go first). */
     maxBytes: bytes().default(64 * 1024 ** 2),
     /** A cached answer this much past its TTL is still served while one background refresh runs; 0: never. */

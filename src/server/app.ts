@@ -17,6 +17,8 @@ import type { RequestContext } from './context';
 import { EngineAvailability } from '../router/availability';
 import { drain } from './drain';
 import { startResultCache } from './cache';
+import { startKpiRefresh } from './kpi-refresh';
+import { plannerContext, type PlannerServices } from './planner-context';
 import { startLongQueries } from './long-queries';
 import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
@@ -73,7 +75,8 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const verifier = createTokenVerifier(config.auth, {
     hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
   });
-  const audit = logger.child({ audit: true });
+  const services: PlannerServices = { engines, dialects, routing, availability, limits: config.limits, audit: logger.child({ audit: true }) };
+  const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
 
   const servers = new SchemaServers(logger, config.limits.maxDepth);
   const app = express();
@@ -111,25 +114,12 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       res.on('close', () => {
         if (!res.writableFinished) controller.abort();
       });
+      const caller = { subject: principal.subject, principals: principal.principals };
       return {
+        ...plannerContext(services, { caller, entitlement, signal: controller.signal, longQueries: longQueries?.longQueries ?? null, kpiRefresher: kpiRefresh.refresher }),
         requestId: String(req.id ?? randomUUID()),
         principal,
-        caller: { subject: principal.subject, principals: principal.principals },
-        entitlement: entitlement.fingerprint,
-        catalog: entitlement.catalog,
         describeOnly: entitlement.describeOnly,
-        views: entitlement.views,
-        grantSources: entitlement.sources,
-        engines,
-        dialects,
-        routing,
-        availability,
-        limits: config.limits,
-        longQueries: longQueries?.longQueries ?? null,
-        signal: controller.signal,
-        audit,
-        queries: [],
-        loaders: new Map(),
       };
     };
     res.locals['context'] = context;
@@ -153,6 +143,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     stop: async () => {
       ready = false;
       policy.stop();
+      kpiRefresh.stop();
       // A request waiting for a long query answers QUERY_RUNNING at waitMs: let it, so the query runs on for another replica.
       await drain(httpServer, DRAIN_GRACE_MS + (config.longQueries?.waitMs ?? 0));
       await servers.stop();

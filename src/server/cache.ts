@@ -6,12 +6,16 @@ import { RedisTier } from '../datasources/cache/redis-tier';
 import { ResultCache } from '../datasources/cache/result-cache';
 import type { CacheTierState } from '../datasources/cache/types';
 import type { Engine } from '../datasources/types';
+import { localRefreshLock, type RefreshLock } from '../planner/kpis/refresh';
+import { redisRefreshLock } from '../planner/kpis/refresh-lock';
 
 export interface RunningResultCache {
   /** `engine` with its cacheable calls answered by the cache. */
   decorate(engine: Engine): Engine;
   /** Reported by /readyz; requests are served from memory (or the engine) while Redis is unreachable. */
-  state(): CacheTierState;
+  state(): CacheTierState | 'off';
+  /** Lets one replica refresh a KPI series per interval: in Redis when shared, else this replica's own. */
+  readonly refreshLock: RefreshLock;
   /** Closes the Redis connection. */
   close(): Promise<void>;
 }
@@ -29,6 +33,10 @@ const COMMAND_TIMEOUT_MS = 500;
  */
 export async function startResultCache(config: CacheConfig, env: NodeJS.ProcessEnv, logger: Logger): Promise<RunningResultCache> {
   const cacheLogger = logger.child({ component: 'result-cache' });
+  if (!config.enabled) {
+    cacheLogger.warn('result cache disabled (cache.enabled: false): every query, KPIs included, reaches its engine');
+    return { decorate: (engine) => engine, state: () => 'off', refreshLock: localRefreshLock, close: async () => undefined };
+  }
   const url = env[config.redis.urlEnv] || config.redis.url;
   const redis = url ? await connectRedis(url, cacheLogger) : null;
   const shared = redis ? new RedisTier(redis, { keyPrefix: config.redis.keyPrefix, maxEntryBytes: config.redis.maxEntryBytes, logger: cacheLogger }) : null;
@@ -44,6 +52,7 @@ export async function startResultCache(config: CacheConfig, env: NodeJS.ProcessE
   return {
     decorate: (engine) => cachingEngine(engine, cache),
     state: () => cache.state(),
+    refreshLock: redis ? redisRefreshLock(redis, config.redis.keyPrefix) : localRefreshLock,
     close: async () => redis?.disconnect(),
   };
 }

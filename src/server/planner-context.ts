@@ -1,0 +1,43 @@
+import type { Caller, Limits, PlannerContext, QueryLogger } from '../planner/context';
+import type { LongQueries } from '../planner/long-queries/run';
+import type { Entitlement } from '../policy/entitlement';
+import type { EngineAvailability } from '../router/availability';
+import type { RoutingRules } from '../router/route';
+import type { Dialect } from '../sql/types';
+import type { Engine } from '../datasources/types';
+
+/** What every planner context of this server shares: the engines and the rules of the road. */
+export interface PlannerServices {
+  readonly engines: ReadonlyMap<string, Engine>;
+  readonly dialects: ReadonlyMap<string, Dialect>;
+  readonly routing: RoutingRules;
+  readonly availability: EngineAvailability;
+  readonly limits: Limits;
+  readonly audit: QueryLogger;
+}
+
+/** One read's context: whose view, how it may be cancelled, and what it may use besides the engines. */
+export interface ReadScope {
+  readonly caller: Caller;
+  readonly entitlement: Entitlement;
+  readonly signal: AbortSignal;
+  readonly longQueries: LongQueries | null;
+  readonly kpiRefresher: PlannerContext['kpiRefresher'];
+}
+
+/** A fresh planner context: for a request, or for a background KPI refresh on a caller's behalf. */
+export function plannerContext(services: PlannerServices, scope: ReadScope): PlannerContext {
+  return {
+    ...services,
+    caller: scope.caller,
+    entitlement: scope.entitlement.fingerprint,
+    catalog: scope.entitlement.catalog,
+    views: scope.entitlement.views,
+    grantSources: scope.entitlement.sources,
+    longQueries: scope.longQueries,
+    signal: scope.signal,
+    kpiRefresher: scope.kpiRefresher,
+    queries: [],
+    loaders: new Map(),
+  };
+}
