@@ -3,20 +3,24 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pino from 'pino';
 import { signDevToken } from '../src/auth/dev-token';
-import { formatIssue, loadConfig } from '../src/config/load';
+import { formatIssue, loadConfig, type LoadedConfig } from '../src/config/load';
 import { createViewSql, localFolder } from '../src/datasources/local/views';
 import { forwardingEngine } from '../src/datasources/forwarding';
 import type { Engine } from '../src/datasources/types';
-import { generateSampleLake } from '../src/sample/generate';
+import { generateSampleLake, refreshSampleCatalog } from '../src/sample/generate';
 import type { CompiledQuery } from '../src/sql/types';
 import { createLakegate } from '../src/server/app';
 import { benchAthena } from './athena';
+import { benchKpis } from './kpis';
 import { median } from './load';
 
 /**
- * `npm run bench`: the same queries through the GraphQL API over HTTP and as the same SQL on
- * DuckDB directly, interleaved, on a 10M-row lake, then through the Athena path. Prints medians.
+ * `npm run bench [-- SECTION ...]`: on a 10M-row lake, the same queries through the GraphQL API
+ * over HTTP and as the same SQL on DuckDB directly, interleaved (`api`); through the Athena path
+ * (`athena`); KPIs under load (`kpis`). Without a section, all of them. Prints medians.
  */
+const SECTIONS = ['api', 'athena', 'kpis'] as const;
+type Section = (typeof SECTIONS)[number];
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 10_000_000);
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 15);
 const LAKE_DIR = path.resolve('.lake', `bench-${ROWS}`);
@@ -38,22 +42,35 @@ const CASES: { name: string; query: string }[] = [
 ];
 
 async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`);
+  const sections = new Set<Section>(asked.length > 0 ? (asked as Section[]) : SECTIONS);
   if (!existsSync(path.join(LAKE_DIR, 'lakegate.yaml'))) {
     process.stderr.write(`generating a ${ROWS.toLocaleString()}-row lake in ${LAKE_DIR} (once; cached) ...\n`);
     const started = performance.now();
     await generateSampleLake({ outDir: LAKE_DIR, rows: ROWS });
     process.stderr.write(`generated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
   }
+  await refreshSampleCatalog(LAKE_DIR);
   const loaded = loadConfig(path.join(LAKE_DIR, 'lakegate.yaml'));
   if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  const { config, catalog, dir } = loaded.value;
+  process.stdout.write(`Lakegate bench: ${ROWS.toLocaleString()} transactions, node ${process.version}\n`);
+  if (sections.has('api')) await benchApi(loaded.value);
+  if (sections.has('athena')) await benchAthena(loaded.value, CASES, ITERATIONS, SECRET);
+  if (sections.has('kpis')) await benchKpis(loaded.value, SECRET);
+}
+
+/** The API over HTTP against the same compiled SQL on DuckDB directly, interleaved. */
+async function benchApi(loaded: LoadedConfig): Promise<void> {
+  const { config, catalog, dir } = loaded;
 
   let lastQuery: CompiledQuery | null = null;
   const recordSql = (engine: Engine): Engine => forwardingEngine(engine, (inner, query, options) => {
     lastQuery = query;
     return inner.execute(query, options);
   });
-  const lakegate = await createLakegate({ loaded: loaded.value, logger: pino({ level: 'silent' }), env: { LAKEGATE_JWT_SECRET: SECRET }, decorateEngine: recordSql });
+  const lakegate = await createLakegate({ loaded, logger: pino({ level: 'silent' }), env: { LAKEGATE_JWT_SECRET: SECRET }, decorateEngine: recordSql });
   const url = `${await lakegate.listen(0, '127.0.0.1')}/graphql`;
   const token = signDevToken(config.auth, SECRET, 'analyst');
 
@@ -81,7 +98,7 @@ async function main(): Promise<void> {
     return performance.now() - started;
   };
 
-  process.stdout.write(`Lakegate bench: ${ROWS.toLocaleString()} transactions, ${ITERATIONS} interleaved iterations per case, node ${process.version}\n\n`);
+  process.stdout.write(`\nAPI vs DuckDB directly, ${ITERATIONS} interleaved iterations per case\n`);
   process.stdout.write(`${'case'.padEnd(52)} ${'API ms'.padStart(9)} ${'DuckDB ms'.padStart(10)} ${'ratio'.padStart(7)}\n`);
   for (const { name, query } of CASES) {
     await viaApi(query);
@@ -105,7 +122,6 @@ async function main(): Promise<void> {
   connection.closeSync();
   direct.closeSync();
   await lakegate.stop();
-  await benchAthena(loaded.value, CASES, ITERATIONS, SECRET);
 }
 
 main().catch((error: unknown) => {
