@@ -5,7 +5,7 @@ import { createLakegate, type Lakegate } from '../src/server/app';
 import { formatLoad, loadRounds, type LoadTarget } from './load';
 
 const CONNECTIONS = 32;
-const SECONDS = Number(process.env['BENCH_LOAD_SECONDS'] ?? 5);
+const SECONDS = Number(process.env['BENCH_LOAD_SECONDS'] ?? 10);
 const ROUNDS = Number(process.env['BENCH_LOAD_ROUNDS'] ?? 3);
 
 const KPI = '{ kpis { revenue(from: "2024-03-01", to: "2024-04-01", grain: DAY, groupBy: [CHANNEL]) { time channel value } } }';
