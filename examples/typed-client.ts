@@ -1,6 +1,6 @@
 // Type-checked in CI against the generated client types: if the schema drifts from what
 // these operations expect, `npm test` fails here.
-import type { DailyRevenueByChannelQuery, TopTransactionsQuery } from '../generated/client-types';
+import type { DailyRevenueByChannelQuery, MonthlyRevenueQuery, TopTransactionsQuery } from '../generated/client-types';
 
 export function totalAmount(result: TopTransactionsQuery): string {
   const cents = result.transactions.reduce((sum, row) => sum + BigInt(Math.round(Number(row.amount ?? '0') * 100)), 0n);
@@ -10,4 +10,11 @@ export function totalAmount(result: TopTransactionsQuery): string {
 export function busiestDay(result: DailyRevenueByChannelQuery): string | null {
   const sorted = [...result.transactionsAggregate].sort((a, b) => Number(b.count) - Number(a.count));
   return sorted[0]?.key.ts ?? null;
+}
+
+/** The currency whose revenue grew most against the previous period. */
+export function fastestGrowing(result: MonthlyRevenueQuery): string | null {
+  const growing = result.kpis.revenue.filter((point) => point.change !== null && point.change !== undefined);
+  growing.sort((a, b) => (b.change ?? 0) - (a.change ?? 0));
+  return growing[0]?.currency ?? null;
 }
