@@ -43,6 +43,8 @@ const dataset = z
     engine: z.string().optional(),
     /** Answers of this dataset's reads and aggregates are cached this long (off by default). */
     cache: z.object({ ttl: durationMs({ min: 1 }) }).strict().optional(),
+    /** Reads, aggregates and KPIs must filter on a partition column (else LIMIT_EXCEEDED before anything runs). */
+    requirePartitionFilter: z.boolean().default(false),
   })
   .strict();
 
@@ -194,6 +196,32 @@ const limits = z
     maxLimit: z.number().int().min(1).default(10_000),
     maxDepth: z.number().int().min(1).default(10),
     queryTimeoutMs: z.number().int().min(1).default(30_000),
+    // Checked on the document before anything runs (LIMIT_EXCEEDED, HTTP 400).
+    /** Aliased fields in one document. */
+    maxAliases: z.number().int().min(0).default(30),
+    /** Fields at the root of an operation. */
+    maxRootFields: z.number().int().min(1).default(20),
+    /** Lexical tokens of a document (the parser stops counting past this). */
+    maxTokens: z.number().int().min(100).default(5_000),
+    /** Directives in one document. */
+    maxDirectives: z.number().int().min(0).default(20),
+    /** Nesting of and / or / not inside one filter. */
+    maxFilterDepth: z.number().int().min(1).default(8),
+    /** Values of one in / notIn list. */
+    maxListLength: z.number().int().min(1).default(1_000),
+    /** Estimated cost of a document: engine queries it may start and rows it may return (see the README). */
+    maxCost: z.number().int().min(1).default(1_000),
+    // Per caller (the token's subject), shared by replicas through Redis when the cache has one.
+    /** Requests per caller per window; 0: unlimited. */
+    requestsPerWindow: z.number().int().min(0).default(600),
+    window: durationMs({ min: 1_000 }).default('1m'),
+    /** Engine queries one caller may have running at once; 0: unlimited. */
+    concurrentQueriesPerCaller: z.number().int().min(0).default(8),
+    // Per engine: a burst waits in a bounded queue instead of thrashing the engine.
+    /** Engine queries running at once on one engine (this replica); more wait in its queue. */
+    maxConcurrentQueries: z.number().int().min(1).default(16),
+    /** A query that waits longer than this for its turn is refused (RATE_LIMITED). */
+    maxQueueMs: z.number().int().min(0).default(5_000),
   })
   .strict()
   .refine((value) => value.defaultLimit <= value.maxLimit, { message: 'defaultLimit must not exceed maxLimit', path: ['defaultLimit'] });
@@ -243,10 +271,29 @@ const cache = z
   })
   .strict();
 
+const budgets = z
+  .object({
+    /** Bytes one caller's Athena queries may scan per UTC day (counted in Redis when the cache has it, else per replica); absent: no budget. */
+    athenaBytesPerDay: bytes().optional(),
+  })
+  .strict();
+
+const persistedQueries = z
+  .object({
+    /** off: any document; apq: Apollo's automatic persisted queries; allowlist: only documents of the manifest. */
+    mode: z.enum(['off', 'apq', 'allowlist']).default('off'),
+    /** With allowlist: the manifest `npm run codegen` writes from the client operations, relative to this file. */
+    manifest: z.string().optional(),
+  })
+  .strict()
+  .refine((value) => value.mode !== 'allowlist' || value.manifest !== undefined, { message: 'allowlist needs a manifest', path: ['manifest'] });
+
 const lakeFormation = z
   .object({
     /** The AWS account id of the Data Catalog; exports without a CatalogId are taken to be in it. */
     catalogId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+    /** A table an LF-Tag grant could match but without a resource-tag export stops start-up (default: a warning). */
+    strict: z.boolean().default(false),
     /** Exported `aws lakeformation ...` outputs, relative to this file. */
     files: z
       .object({
@@ -288,6 +335,8 @@ export const configSchema = z
     longQueries: longQueries.optional(),
     /** The result cache (KPIs by their freshness; datasets that opt in). */
     cache: cache.default({}),
+    budgets: budgets.default({}),
+    persistedQueries: persistedQueries.default({}),
     auth: auth.default({}),
     lakeFormation: lakeFormation.optional(),
     datasets: z.array(dataset).min(1),
@@ -302,6 +351,8 @@ export type AuthConfig = ConfigFile['auth'];
 export type LimitsConfig = ConfigFile['limits'];
 export type LongQueriesConfig = NonNullable<ConfigFile['longQueries']>;
 export type CacheConfig = ConfigFile['cache'];
+export type BudgetsConfig = ConfigFile['budgets'];
+export type PersistedQueriesConfig = ConfigFile['persistedQueries'];
 export type LocalEngineConfig = NonNullable<ConfigFile['engines']['local']>;
 export type AthenaEngineConfig = NonNullable<ConfigFile['engines']['athena']>;
 export type RedshiftEngineConfig = NonNullable<ConfigFile['engines']['redshift']>;

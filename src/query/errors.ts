@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'BAD_REQUEST'
   | 'GRAPHQL_VALIDATION_FAILED'
   | 'LIMIT_EXCEEDED'
+  | 'RATE_LIMITED'
   | 'QUERY_TIMEOUT'
   | 'QUERY_RUNNING'
   | 'QUERY_FAILED'
@@ -21,6 +22,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   BAD_REQUEST: 400,
   GRAPHQL_VALIDATION_FAILED: 400,
   LIMIT_EXCEEDED: 400,
+  RATE_LIMITED: 429,
 };
 
 export class LakegateError extends Error {
