@@ -86,7 +86,7 @@ const RESERVED_FIELDS = new Set(['catalog', 'kpis', 'queryStatus']);
 const RESERVED_TYPES = new Set([
   'Query', 'Mutation', 'Subscription', 'String', 'Int', 'Float', 'Boolean', 'ID', 'BigInt', 'Decimal', 'DateTime', 'Date',
   'OrderDirection', 'TimeGrain', 'CatalogInfo', 'DatasetInfo', 'ColumnInfo', 'RelationInfo', 'KpiInfo', 'KpiThresholdInfo', 'QueryStatus', 'QueryState',
-  'Kpis', 'KpiComparison',
+  'Kpis', 'KpiComparison', 'KpiAlert',
 ]);
 
 function checkUniqueNames(configs: readonly DatasetConfig[], issues: Issue[]): void {

@@ -222,6 +222,8 @@ const limits = z
     maxConcurrentQueries: z.number().int().min(1).default(16),
     /** A query that waits longer than this for its turn is refused (RATE_LIMITED). */
     maxQueueMs: z.number().int().min(0).default(5_000),
+    /** Open WebSocket (subscription) connections per caller; 0: unlimited. */
+    maxConnectionsPerCaller: z.number().int().min(0).default(10),
   })
   .strict()
   .refine((value) => value.defaultLimit <= value.maxLimit, { message: 'defaultLimit must not exceed maxLimit', path: ['defaultLimit'] });
@@ -277,6 +279,23 @@ const budgets = z
     athenaBytesPerDay: bytes().optional(),
   })
   .strict();
+
+const webhook = z
+  .object({
+    /** Receives a JSON POST per threshold crossing. */
+    url: z.string().url(),
+    /** Environment variable holding the HMAC-SHA256 key the body is signed with (`X-Lakegate-Signature: sha256=<hex>`). */
+    secretEnv: z.string().min(1),
+    /** Whose Lake Formation view the KPIs are evaluated on for this receiver (IAM role ARNs, groups, ...). */
+    principals: z.array(z.string().min(1)).min(1),
+    /** Only these KPIs; default every KPI with thresholds those principals may read. */
+    kpis: z.array(z.string()).optional(),
+    /** Delivery attempts after the first, with exponential backoff from 500 ms. */
+    retries: z.number().int().min(0).max(10).default(3),
+  })
+  .strict();
+
+const alerts = z.object({ webhooks: z.array(webhook).default([]) }).strict();
 
 const persistedQueries = z
   .object({
@@ -336,6 +355,7 @@ export const configSchema = z
     /** The result cache (KPIs by their freshness; datasets that opt in). */
     cache: cache.default({}),
     budgets: budgets.default({}),
+    alerts: alerts.default({}),
     persistedQueries: persistedQueries.default({}),
     auth: auth.default({}),
     lakeFormation: lakeFormation.optional(),
@@ -353,6 +373,7 @@ export type LongQueriesConfig = NonNullable<ConfigFile['longQueries']>;
 export type CacheConfig = ConfigFile['cache'];
 export type BudgetsConfig = ConfigFile['budgets'];
 export type PersistedQueriesConfig = ConfigFile['persistedQueries'];
+export type WebhookConfig = ConfigFile['alerts']['webhooks'][number];
 export type LocalEngineConfig = NonNullable<ConfigFile['engines']['local']>;
 export type AthenaEngineConfig = NonNullable<ConfigFile['engines']['athena']>;
 export type RedshiftEngineConfig = NonNullable<ConfigFile['engines']['redshift']>;

@@ -6,6 +6,7 @@ import type { EngineAvailability } from '../router/availability';
 import type { RoutingRules } from '../router/route';
 import type { Dialect } from '../sql/types';
 import type { KpiArgs } from './kpis/plan';
+import type { LiveSubscriptions } from './live/subscriptions';
 import type { LongQueries } from './long-queries/run';
 
 export interface Limits {
@@ -63,6 +64,8 @@ export interface PlannerContext {
   readonly queries: QueryRecord[];
   /** Relation loaders for this request only, keyed by relation, arguments and selection. */
   readonly loaders: Map<string, DataLoader<string, readonly Row[]>>;
+  /** The caller's live KPI series and alerts; present on WebSocket connections only. */
+  readonly live?: LiveSubscriptions;
   /** Keeps KPIs with a refresh interval warm; told of every request for one. Absent in background runs. */
   readonly kpiRefresher?: { record(kpi: Kpi, args: KpiArgs, caller: Caller): void } | null;
 }

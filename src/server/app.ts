@@ -18,6 +18,8 @@ import { EngineAvailability } from '../router/availability';
 import { drain } from './drain';
 import { startResultCache } from './cache';
 import { startKpiRefresh } from './kpi-refresh';
+import { startLive } from './live/start';
+import { startSubscriptions } from './ws';
 import { plannerContext, type PlannerServices } from './planner-context';
 import { startLongQueries } from './long-queries';
 import { createEngines, type EngineClients } from './engines';
@@ -77,10 +79,27 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   });
   const services: PlannerServices = { engines, dialects, routing, availability, limits: config.limits, audit: logger.child({ audit: true }) };
   const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
+  const live = startLive({ services, policy: policy.store, webhooks: config.alerts.webhooks, shared: cache.shared, env, logger });
 
   const servers = new SchemaServers(logger, config.limits.maxDepth);
   const app = express();
   const httpServer = http.createServer(app);
+  const subscriptions = startSubscriptions({
+    httpServer,
+    path: '/graphql',
+    verifier,
+    policy: policy.store,
+    schemaFor: (key, catalog) => servers.schemaFor(key, catalog),
+    live,
+    services,
+    maxConnectionsPerCaller: config.limits.maxConnectionsPerCaller,
+    logger,
+  });
+  // A change of permissions reaches open subscriptions and the webhooks' watches at once.
+  policy.onChange(() => {
+    live.recheck();
+    void subscriptions.recheck();
+  });
   let ready = true;
   app.disable('x-powered-by');
   app.use(pinoHttp({
@@ -144,6 +163,8 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       ready = false;
       policy.stop();
       kpiRefresh.stop();
+      await subscriptions.close();
+      await live.close();
       // A request waiting for a long query answers QUERY_RUNNING at waitMs: let it, so the query runs on for another replica.
       await drain(httpServer, DRAIN_GRACE_MS + (config.longQueries?.waitMs ?? 0));
       await servers.stop();

@@ -16,6 +16,8 @@ export interface RunningResultCache {
   state(): CacheTierState | 'off';
   /** Lets one replica refresh a KPI series per interval: in Redis when shared, else this replica's own. */
   readonly refreshLock: RefreshLock;
+  /** The Redis the replicas share (with its key prefix), for the other shared pieces (live KPIs); null: memory only. */
+  readonly shared: { readonly redis: Redis; readonly keyPrefix: string } | null;
   /** Closes the Redis connection. */
   close(): Promise<void>;
 }
@@ -35,7 +37,7 @@ export async function startResultCache(config: CacheConfig, env: NodeJS.ProcessE
   const cacheLogger = logger.child({ component: 'result-cache' });
   if (!config.enabled) {
     cacheLogger.warn('result cache disabled (cache.enabled: false): every query, KPIs included, reaches its engine');
-    return { decorate: (engine) => engine, state: () => 'off', refreshLock: localRefreshLock, close: async () => undefined };
+    return { decorate: (engine) => engine, state: () => 'off', refreshLock: localRefreshLock, shared: null, close: async () => undefined };
   }
   const url = env[config.redis.urlEnv] || config.redis.url;
   const redis = url ? await connectRedis(url, cacheLogger) : null;
@@ -53,6 +55,7 @@ export async function startResultCache(config: CacheConfig, env: NodeJS.ProcessE
     decorate: (engine) => cachingEngine(engine, cache),
     state: () => cache.state(),
     refreshLock: redis ? redisRefreshLock(redis, config.redis.keyPrefix) : localRefreshLock,
+    shared: redis ? { redis, keyPrefix: config.redis.keyPrefix } : null,
     close: async () => redis?.disconnect(),
   };
 }

@@ -11,6 +11,8 @@ export interface RunningPolicy {
   readonly store: PolicyStore;
   /** Re-reads the permissions now (the files, or the live API); the issues that kept a change out. */
   reload(): Promise<readonly Issue[]>;
+  /** Calls `listener` after every change of permissions that was taken (a reload, a live refresh). */
+  onChange(listener: () => void): void;
   stop(): void;
 }
 
@@ -20,9 +22,12 @@ export interface RunningPolicy {
  */
 export async function startPolicy(loaded: LoadedConfig, logger: Logger, client?: LakeFormationClient): Promise<RunningPolicy> {
   const settings = loaded.config.lakeFormation;
+  const listeners: (() => void)[] = [];
+  const onChange = (listener: () => void): void => void listeners.push(listener);
+  const changed = (): void => listeners.forEach((listener) => listener());
   if (!settings) {
     logger.warn('lakeFormation is not configured: every authenticated caller may read every dataset');
-    return { store: createPolicyStore(loaded.catalog, null), reload: async () => [], stop: () => undefined };
+    return { store: createPolicyStore(loaded.catalog, null), reload: async () => [], onChange, stop: () => undefined };
   }
   const store = createPolicyStore(loaded.catalog, settings.catalogId);
   const files = settings.files;
@@ -32,10 +37,13 @@ export async function startPolicy(loaded: LoadedConfig, logger: Logger, client?:
       const read = loadLakeFormationFiles(files, loaded.dir);
       const issues = read.value ? store.update(read.value) : read.issues;
       if (issues.length > 0) logger.warn({ issues }, 'Lake Formation files do not load; keeping the last good copy');
-      else logger.info('Lake Formation permissions reloaded from files');
+      else {
+        logger.info('Lake Formation permissions reloaded from files');
+        changed();
+      }
       return issues;
     };
-    return { store, reload, stop: () => undefined };
+    return { store, reload, onChange, stop: () => undefined };
   }
   const live = settings.live!;
   const source = createLiveLakeFormationSource({
@@ -49,7 +57,10 @@ export async function startPolicy(loaded: LoadedConfig, logger: Logger, client?:
   const adopt = (snapshot: LakeFormationSnapshot): void => {
     lastIssues = store.update(snapshot);
     if (lastIssues.length > 0) logger.warn({ issues: lastIssues }, 'Lake Formation permissions changed but do not compile; keeping the last good copy');
-    else logger.info('Lake Formation permissions updated');
+    else {
+      logger.info('Lake Formation permissions updated');
+      changed();
+    }
   };
   const first = store.update(await source.start());
   if (first.length > 0) throw new Error(`Lake Formation permissions do not compile: ${first.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`);
@@ -59,5 +70,5 @@ export async function startPolicy(loaded: LoadedConfig, logger: Logger, client?:
     await source.refreshNow();
     return lastIssues;
   };
-  return { store, reload, stop: () => source.stop() };
+  return { store, reload, onChange, stop: () => source.stop() };
 }

@@ -2,6 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RequestHandler } from 'express';
+import type { GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
 import type { Catalog } from '../catalog/types';
@@ -18,6 +19,8 @@ import { depthLimitPlugin, queryStatsPlugin, requestLogPlugin } from './plugins'
 interface SchemaServer {
   readonly apollo: ApolloServer<RequestContext>;
   readonly handler: RequestHandler;
+  /** The same schema, for this entitlement's subscriptions. */
+  readonly schema: GraphQLSchema;
 }
 
 export class SchemaServers {
@@ -33,18 +36,27 @@ export class SchemaServers {
 
   /** The request's context comes from `res.locals.context`, set by the route for this caller. */
   async handlerFor(key: string, catalog: Catalog): Promise<RequestHandler> {
+    return (await this.serverFor(key, catalog)).handler;
+  }
+
+  async schemaFor(key: string, catalog: Catalog): Promise<GraphQLSchema> {
+    return (await this.serverFor(key, catalog)).schema;
+  }
+
+  private serverFor(key: string, catalog: Catalog): Promise<SchemaServer> {
     let server = this.cache.get(key);
     if (!server) {
       server = this.create(catalog);
       this.cache.set(key, server);
       server.catch(() => this.cache.delete(key));
     }
-    return (await server).handler;
+    return server;
   }
 
   private async create(catalog: Catalog): Promise<SchemaServer> {
+    const schema = await buildLakeSchema(catalog);
     const apollo = new ApolloServer<RequestContext>({
-      schema: await buildLakeSchema(catalog),
+      schema,
       includeStacktraceInErrorResponses: false,
       stopOnTerminationSignals: false,
       formatError: createErrorFormatter(this.logger),
@@ -57,7 +69,7 @@ export class SchemaServers {
     });
     await apollo.start();
     const handler = expressMiddleware(apollo, { context: async ({ res }) => (res.locals['context'] as () => RequestContext)() });
-    return { apollo, handler };
+    return { apollo, handler, schema };
   }
 
   async stop(): Promise<void> {

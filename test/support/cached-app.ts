@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { Kpi } from '../../src/catalog/types';
 import type { LoadedConfig } from '../../src/config/load';
 import type { CacheConfig } from '../../src/config/schema';
 import { forwardingEngine } from '../../src/datasources/forwarding';
@@ -35,4 +36,9 @@ export function countingQueries(holdMs = 0): { decorate: (engine: Engine) => Eng
     }),
     queriesOn: (table) => sqls.filter((sql) => sql.includes(table)).length,
   };
+}
+
+/** A `configure` that changes the KPIs (freshness, thresholds, refresh) as the curation file would. */
+export function withKpiSettings(change: (kpi: Kpi) => Partial<Kpi>): (loaded: LoadedConfig) => LoadedConfig {
+  return (loaded) => ({ ...loaded, catalog: { ...loaded.catalog, kpis: loaded.catalog.kpis.map((kpi) => ({ ...kpi, ...change(kpi) })) } });
 }

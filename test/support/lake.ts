@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -50,4 +50,28 @@ export async function createTestLake(rows = 2000, seed = 7): Promise<TestLake> {
     sql: (text) => readLake(lakeDir, text),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/**
+ * Appends a day of transactions to the lake, as a new `dt=` partition: the rows of `fromDay` moved
+ * to `toDay` (new ids), `copies` times over — new data arriving in the lake folder.
+ */
+export async function appendTransactionsDay(lakeDir: string, fromDay: string, toDay: string, copies = 1): Promise<number> {
+  const db = await DuckDBInstance.create(':memory:');
+  const connection = await db.connect();
+  try {
+    const days = Math.round((Date.parse(toDay) - Date.parse(fromDay)) / 86_400_000);
+    const source = `read_parquet('${path.join(lakeDir, 'sales', 'transactions', `dt=${fromDay}`, '*.parquet').replace(/'/g, "''")}', hive_partitioning = false)`;
+    const target = path.join(lakeDir, 'sales', 'transactions', `dt=${toDay}`);
+    mkdirSync(target, { recursive: true });
+    await connection.run(`COPY (
+      SELECT t.* REPLACE (t.transaction_id + 100000000 * ${days} + 1000000 * c.copy AS transaction_id, t.ts + INTERVAL (${days}) DAY AS ts)
+      FROM ${source} AS t, range(${copies}) AS c(copy)
+    ) TO '${path.join(target, `part-${Date.now()}.parquet`).replace(/'/g, "''")}' (FORMAT PARQUET)`);
+    const [row] = (await connection.runAndReadAll(`SELECT count(*) AS n FROM ${source}`)).getRowObjectsJson();
+    return Number(row!['n']) * copies;
+  } finally {
+    connection.closeSync();
+    db.closeSync();
+  }
 }

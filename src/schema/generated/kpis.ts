@@ -18,18 +18,25 @@ export const KpiComparison = new GraphQLEnumType({
   },
 });
 
+/** A KPI's field as `kpis` and `Subscription` both have it: its arguments, point list type and description (one set of types per KPI). */
+export type KpiFieldShape = Pick<GraphQLFieldConfig<unknown, PlannerContext>, 'args' | 'type' | 'description'>;
+
+export function buildKpiFieldShapes(kpis: readonly Kpi[]): Map<string, KpiFieldShape> {
+  return new Map(kpis.map((kpi) => [kpi.name, kpiFieldShape(kpi)]));
+}
+
 /** `kpis { <kpi>(...) }`: one field per KPI the caller may read; null when it may read none. */
-export function buildKpisField(kpis: readonly Kpi[]): GraphQLFieldConfig<unknown, PlannerContext> | null {
+export function buildKpisField(kpis: readonly Kpi[], shapes: ReadonlyMap<string, KpiFieldShape>): GraphQLFieldConfig<unknown, PlannerContext> | null {
   if (kpis.length === 0) return null;
   const type = new GraphQLObjectType<unknown, PlannerContext>({
     name: 'Kpis',
     description: 'Curated, governed metrics. Each is computed on your Lake Formation view of its dataset, and answered from the cache while fresh.',
-    fields: Object.fromEntries(kpis.map((kpi) => [kpi.name, kpiField(kpi)])),
+    fields: Object.fromEntries(kpis.map((kpi) => [kpi.name, { ...shapes.get(kpi.name)!, resolve: kpiResolver(kpi) as never }])),
   });
   return { type: new GraphQLNonNull(type), description: 'Curated KPIs: one field per KPI you may read.', resolve: kpisResolver };
 }
 
-function kpiField(kpi: Kpi): GraphQLFieldConfig<unknown, PlannerContext> {
+function kpiFieldShape(kpi: Kpi): KpiFieldShape {
   const time = kpi.time.type.kind === 'date' ? DateScalar : DateTimeScalar;
   const args: GraphQLFieldConfigArgumentMap = {
     from: { type: DateTimeScalar, description: 'Start of the range (inclusive). Default: `to` minus the KPI\'s default range.' },
@@ -73,7 +80,6 @@ function kpiField(kpi: Kpi): GraphQLFieldConfig<unknown, PlannerContext> {
     type: nonNullList(point),
     description: [kpi.description, kpi.unit ? `Unit: ${kpi.unit}.` : '', `Fresh within ${Math.round(kpi.freshnessMs / 1000)} s.`].filter(Boolean).join(' '),
     args,
-    resolve: kpiResolver(kpi) as never,
   };
 }
 
