@@ -12,14 +12,16 @@ import type { CompiledQuery } from '../src/sql/types';
 import { createLakegate } from '../src/server/app';
 import { benchAthena } from './athena';
 import { benchKpis } from './kpis';
+import { benchLive } from './live';
 import { median } from './load';
 
 /**
  * `npm run bench [-- SECTION ...]`: on a 10M-row lake, the same queries through the GraphQL API
  * over HTTP and as the same SQL on DuckDB directly, interleaved (`api`); through the Athena path
- * (`athena`); KPIs under load (`kpis`). Without a section, all of them. Prints medians.
+ * (`athena`); KPIs under load (`kpis`); 1,000 live subscriptions (`live`). Without a section, all
+ * of them. Prints medians.
  */
-const SECTIONS = ['api', 'athena', 'kpis'] as const;
+const SECTIONS = ['api', 'athena', 'kpis', 'live'] as const;
 type Section = (typeof SECTIONS)[number];
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 10_000_000);
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 15);
@@ -59,6 +61,7 @@ async function main(): Promise<void> {
   if (sections.has('api')) await benchApi(loaded.value);
   if (sections.has('athena')) await benchAthena(loaded.value, CASES, ITERATIONS, SECRET);
   if (sections.has('kpis')) await benchKpis(loaded.value, SECRET);
+  if (sections.has('live')) await benchLive(loaded.value, SECRET);
 }
 
 /** The API over HTTP against the same compiled SQL on DuckDB directly, interleaved. */

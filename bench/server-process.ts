@@ -14,6 +14,8 @@ export interface ServerProcess {
   stderrLines(): readonly string[];
   /** Lines of stdout that are not JSON. */
   nonJsonStdout(): readonly string[];
+  /** Log lines of stdout (JSON) for which `match` holds, counted as they arrive. */
+  countLogLines(match: (entry: Record<string, unknown>) => boolean): () => number;
   /** Sends a signal; resolves with the exit code once the process ends. */
   signal(name: NodeJS.Signals): Promise<number | null>;
   stop(): Promise<void>;
@@ -34,13 +36,23 @@ export async function freePort(): Promise<number> {
 export async function startServer(config: string, env: Readonly<Record<string, string>>): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [path.resolve('dist/src/cli.js'), 'serve', '--config', config], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: process.env['LOG_LEVEL'] ?? 'warn' },
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: env['LOG_LEVEL'] ?? process.env['LOG_LEVEL'] ?? 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stderr: string[] = [];
   const nonJson: string[] = [];
+  const counters: { match: (entry: Record<string, unknown>) => boolean; count: number }[] = [];
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(...chunk.split('\n').filter(Boolean)));
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => nonJson.push(...chunk.split('\n').filter((line) => line && !isJson(line))));
+  let partial = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines.filter(Boolean)) {
+      const entry = parseJson(line);
+      if (!entry) nonJson.push(line);
+      else for (const counter of counters) if (counter.match(entry)) counter.count += 1;
+    }
+  });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child);
@@ -50,6 +62,11 @@ export async function startServer(config: string, env: Readonly<Record<string, s
     rssBytes: () => rssOf(child.pid!),
     stderrLines: () => stderr,
     nonJsonStdout: () => nonJson,
+    countLogLines: (match) => {
+      const counter = { match, count: 0 };
+      counters.push(counter);
+      return () => counter.count;
+    },
     signal: async (name) => {
       child.kill(name);
       return exited;
@@ -79,11 +96,11 @@ function rssOf(pid: number): number {
   return kb === undefined ? 0 : Number(kb) * 1024;
 }
 
-function isJson(line: string): boolean {
+function parseJson(line: string): Record<string, unknown> | null {
   try {
-    JSON.parse(line);
-    return true;
+    const value = JSON.parse(line) as unknown;
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
   } catch {
-    return false;
+    return null;
   }
 }
