@@ -67,9 +67,12 @@ datasets:
 `;
 }
 
+let permissionFiles = 0;
+
 function filesSection(permissions: unknown[], resourceTags: string, extra = ''): string {
+  permissionFiles += 1;
   return `${extra}  files:
-    permissions: ${write(`permissions-${Math.random().toString(36).slice(2)}.json`, { PrincipalResourcePermissions: permissions })}
+    permissions: ${write(`permissions-${permissionFiles}.json`, { PrincipalResourcePermissions: permissions })}
     resourceTags: ${resourceTags}`;
 }
 
@@ -135,6 +138,7 @@ test('catalogId left out while the exports name several catalogs: an issue listi
   const tags = write('tags-mixed.json', [tagged('orders'), tagged('customers', OTHER)]);
   const result = loadConfig(path.join(dir, write('several.yaml', configYaml(filesSection([tagPolicy(MARKETING), tableGrant(OTHER)], tags)))));
   assert.equal(result.value, null);
+  // The key is absent: the line is the section's first.
   assert.deepEqual(result.issues.map((issue) => [path.basename(issue.file!), issue.path, issue.line]), [['several.yaml', 'lakeFormation.catalogId', 4]]);
   assert.equal(result.issues[0]!.message,
     `the exports name several Data Catalogs, ${ACCOUNT} (list-permissions, resource tags); ${OTHER} (list-permissions, resource tags): `
