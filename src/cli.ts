@@ -70,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'check-config': {
       const loaded = await load(configFile);
+      for (const warning of loaded.warnings) process.stderr.write(`warning: ${formatIssue(warning)}\n`);
       process.stderr.write(`${loaded.file}: ok (${loaded.catalog.datasets.length} datasets, ${loaded.catalog.kpis.length} KPIs, ${loaded.catalog.tables.length} tables)\n`);
       return 0;
     }

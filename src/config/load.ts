@@ -5,19 +5,23 @@ import { curateDatasets } from '../catalog/curation';
 import { curateKpis } from '../catalog/kpis';
 import { formatZodPath, parseGlueTables } from '../catalog/glue';
 import type { Catalog, GlueTable, Issue, Staged } from '../catalog/types';
-import { expandGrants } from '../policy/grants';
-import { loadLakeFormationFiles } from '../policy/import-files';
 import type { LakeFormationSnapshot } from '../policy/lf-types';
 import { coerceWhere } from '../schema/coerce-where';
+import { loadLakeFormation, type SettledLakeFormationConfig } from './lake-formation';
 import { configSchema, type ConfigFile } from './schema';
+
+/** The configuration file as validated, with `lakeFormation.catalogId` settled (taken from the exports when left out). */
+export type LoadedConfigFile = Omit<ConfigFile, 'lakeFormation'> & { readonly lakeFormation?: SettledLakeFormationConfig };
 
 export interface LoadedConfig {
   readonly file: string;
   readonly dir: string;
-  readonly config: ConfigFile;
+  readonly config: LoadedConfigFile;
   readonly catalog: Catalog;
   /** Lake Formation permissions read from exported files; null in live mode or when not configured. */
   readonly lakeFormation: LakeFormationSnapshot | null;
+  /** Problems that do not stop start-up: the server logs them, check-config prints them. */
+  readonly warnings: readonly Issue[];
 }
 
 /**
@@ -60,13 +64,22 @@ export function loadConfig(file: string): Staged<LoadedConfig | null> {
     file: absolute,
     line: lineOf(document, lineCounter, parsePath(issue.path)),
   }));
-  const lakeFormation = loadLakeFormation(config, dir, tables.value);
-  const routingIssues = [...checkRouting(config), ...checkRedshiftSchemas(config, tables.value)].map((issue) => ({ ...issue, file: absolute, line: lineOf(document, lineCounter, parsePath(issue.path)) }));
-  const issues = [...tables.issues, ...curationIssues, ...routingIssues, ...lakeFormation.issues];
+  const locate = (issue: Issue): Issue => issue.file ? issue : { ...issue, file: absolute, line: lineOf(document, lineCounter, parsePath(issue.path)) };
+  const lakeFormation = config.lakeFormation
+    ? loadLakeFormation(config.lakeFormation, { dir, tables: tables.value, served: curated.value.map((dataset) => dataset.table) })
+    : { value: null, issues: [], warnings: [] };
+  const routingIssues = [...checkRouting(config), ...checkRedshiftSchemas(config, tables.value)].map(locate);
+  const issues = [...tables.issues, ...curationIssues, ...routingIssues, ...lakeFormation.issues.map(locate)];
+  if (issues.length > 0) return { value: null, issues };
   return {
-    value: issues.length === 0
-      ? { file: absolute, dir, config, catalog: { tables: tables.value, datasets: curated.value, kpis: kpis.value }, lakeFormation: lakeFormation.value }
-      : null,
+    value: {
+      file: absolute,
+      dir,
+      config: { ...config, lakeFormation: lakeFormation.value?.settings },
+      catalog: { tables: tables.value, datasets: curated.value, kpis: kpis.value },
+      lakeFormation: lakeFormation.value?.snapshot ?? null,
+      warnings: lakeFormation.warnings.map(locate),
+    },
     issues,
   };
 }
@@ -90,17 +103,6 @@ function checkRedshiftSchemas(config: ConfigFile, tables: readonly GlueTable[]):
   return Object.keys(config.engines.redshift?.schemas ?? {})
     .filter((database) => !databases.includes(database))
     .map((database) => ({ path: `engines.redshift.schemas.${database}`, message: `no Glue database "${database}" in the catalog (databases: ${databases.join(', ')})` }));
-}
-
-/** Exported Lake Formation permissions, checked now: a row filter outside the grammar stops start-up. */
-function loadLakeFormation(config: ConfigFile, dir: string, tables: readonly GlueTable[]): Staged<LakeFormationSnapshot | null> {
-  const files = config.lakeFormation?.files;
-  if (!config.lakeFormation || !files) return { value: null, issues: [] };
-  const loaded = loadLakeFormationFiles(files, dir);
-  if (!loaded.value) return loaded;
-  const filtersFile = path.resolve(dir, files.dataCellsFilters ?? files.permissions);
-  const grants = expandGrants(loaded.value, tables, config.lakeFormation.catalogId);
-  return { value: loaded.value, issues: [...loaded.issues, ...grants.issues.map((issue) => ({ ...issue, file: issue.file ?? filtersFile }))] };
 }
 
 function loadGlueFiles(files: readonly string[], dir: string): Staged<GlueTable[]> {

@@ -307,10 +307,31 @@ const persistedQueries = z
   .strict()
   .refine((value) => value.mode !== 'allowlist' || value.manifest !== undefined, { message: 'allowlist needs a manifest', path: ['manifest'] });
 
+/**
+ * A string takes `text`, anything else `other`, and each form reports its own issues (a union
+ * would only say "Invalid input" of an object missing a key).
+ */
+function textOr<T extends z.ZodTypeAny>(text: z.ZodString, other: T): z.ZodType<string | z.output<T>, z.ZodTypeDef, unknown> {
+  return z.unknown().transform((value, context) => {
+    const parsed = (typeof value === 'string' ? text : other).safeParse(value);
+    if (parsed.success) return parsed.data as string | z.output<T>;
+    for (const issue of parsed.error.issues) context.addIssue(issue);
+    return z.NEVER;
+  });
+}
+
+/** A file holding a JSON list of `get-resource-lf-tags` outputs, each naming its table in `Table`. */
+const tagListFile = z.string().min(1);
+/** One `get-resource-lf-tags` output, for the table named here. */
+const tableTagsFile = z.object({ table: tableName, file: z.string() }).strict();
+
 const lakeFormation = z
   .object({
-    /** The AWS account id of the Data Catalog; exports without a CatalogId are taken to be in it. */
-    catalogId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'),
+    /**
+     * The AWS account id of the Data Catalog; exports without a CatalogId are taken to be in it.
+     * With files it may be left out when the exports name exactly one catalog; live mode needs it.
+     */
+    catalogId: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
     /** A table an LF-Tag grant could match but without a resource-tag export stops start-up (default: a warning). */
     strict: z.boolean().default(false),
     /** Exported `aws lakeformation ...` outputs, relative to this file. */
@@ -319,8 +340,8 @@ const lakeFormation = z
         permissions: z.string(),
         dataCellsFilters: z.string().optional(),
         lfTags: z.string().optional(),
-        /** One `get-resource-lf-tags` output per table. */
-        resourceTags: z.array(z.object({ table: tableName, file: z.string() }).strict()).default([]),
+        /** A list file, or a list of list files and `{ table, file }` entries (one output each). */
+        resourceTags: textOr(tagListFile, z.array(textOr(tagListFile, tableTagsFile))).default([]),
       })
       .strict()
       .optional(),

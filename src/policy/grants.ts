@@ -39,10 +39,22 @@ interface Context {
 export function expandGrants(snapshot: LakeFormationSnapshot, tables: readonly GlueTable[], catalogId: string): Staged<Grant[]> {
   const issues: Issue[] = [];
   const filters = compileFilters(snapshot.dataCellsFilters, tables, catalogId, issues);
-  const tags = new Map(snapshot.tableTags.map((entry) => [tableKey(entry.database, entry.table), entry]));
+  const tags = tagsInForce(snapshot.tableTags, catalogId);
   const context: Context = { catalogId, tables, filters, tags };
   const grants = snapshot.permissions.flatMap((permission) => grantsOf(permission, context));
   return { value: grants, issues };
+}
+
+/** Tag exports by `tableKey`, leaving out tables an export places in another Data Catalog. */
+export function tagsInForce(tableTags: readonly TableTags[], catalogId: string): Map<string, TableTags> {
+  const inCatalog = tableTags.filter((entry) => entry.CatalogId === undefined || entry.CatalogId === catalogId);
+  return new Map(inCatalog.map((entry) => [tableKey(entry.database, entry.table), entry]));
+}
+
+/** An LF-Tag policy grant on tables of the served catalog: what it reaches depends on tables' tags. */
+export function isTableTagPolicy(permission: PrincipalResourcePermissions, catalogId: string): boolean {
+  const policy = permission.Resource.LFTagPolicy;
+  return policy !== undefined && policy.ResourceType === 'TABLE' && (policy.CatalogId === undefined || policy.CatalogId === catalogId);
 }
 
 function compileFilters(list: readonly DataCellsFilter[], tables: readonly GlueTable[], catalogId: string, issues: Issue[]): Map<string, { rows: Expr | null; columns: readonly string[] }> {
@@ -103,7 +115,7 @@ function grantsOf(permission: PrincipalResourcePermissions, context: Context): G
     // A grant on a filter that does not exist (or failed to parse) grants nothing: fail closed.
     return table && filter ? [make(table, filter.rows, filter.columns, DataCellsFilter.Name)] : [];
   }
-  if (LFTagPolicy && LFTagPolicy.ResourceType === 'TABLE' && sameCatalog(LFTagPolicy.CatalogId)) {
+  if (LFTagPolicy && isTableTagPolicy(permission, context.catalogId)) {
     return context.tables.flatMap((table) => {
       const tags = context.tags.get(tableKey(table.database, table.name));
       const source = `LFTagPolicy(${formatExpression(LFTagPolicy.Expression)})`;
@@ -137,6 +149,6 @@ export function tagsMatch(tags: ReadonlyMap<string, readonly string[]>, expressi
   return expression.every((pair) => (tags.get(pair.TagKey) ?? []).some((value) => pair.TagValues.includes(value)));
 }
 
-function formatExpression(expression: readonly LFTagPair[]): string {
+export function formatExpression(expression: readonly LFTagPair[]): string {
   return expression.map((pair) => `${pair.TagKey}=${pair.TagValues.join('|')}`).join(',');
 }

@@ -2,12 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Issue, Staged } from '../catalog/types';
 import type { LakeFormationConfig } from '../config/schema';
-import {
-  parseDataCellsFiltersDocument,
-  parseLFTagsDocument,
-  parsePermissionsDocument,
-  parseResourceTagsDocument,
-} from './lf-shapes';
+import { tableKey } from './grants';
+import { parseResourceTagsDocument, parseTaggedTablesDocument } from './lf-resource-tags';
+import { parseDataCellsFiltersDocument, parseLFTagsDocument, parsePermissionsDocument } from './lf-shapes';
 import type { LakeFormationSnapshot, TableTags } from './lf-types';
 
 type FilesConfig = NonNullable<LakeFormationConfig['files']>;
@@ -37,17 +34,31 @@ export function loadLakeFormationFiles(files: FilesConfig, dir: string): Staged<
 
 type Reader = <T>(relative: string, configPath: string, parse: (document: unknown, file: string) => Staged<T>) => T | null;
 
-function readTableTags(entries: FilesConfig['resourceTags'], read: Reader, issues: Issue[]): TableTags[] {
+/**
+ * `resourceTags` is one list file, or a list of list files and `{ table, file }` entries. A table
+ * named twice, in any mix of the two, is an issue at the second place that names it.
+ */
+function readTableTags(resourceTags: FilesConfig['resourceTags'], read: Reader, issues: Issue[]): TableTags[] {
+  const entries = typeof resourceTags === 'string'
+    ? [{ configPath: 'lakeFormation.files.resourceTags', entry: resourceTags }]
+    : resourceTags.map((entry, index) => ({ configPath: `lakeFormation.files.resourceTags[${index}]`, entry }));
   const seen = new Set<string>();
-  return entries.flatMap((entry, index) => {
-    const configPath = `lakeFormation.files.resourceTags[${index}]`;
-    const key = entry.table.toLowerCase();
-    if (seen.has(key)) {
-      issues.push({ path: `${configPath}.table`, message: `tags for ${entry.table} are given twice` });
-      return [];
+  const firstTime = (database: string, table: string, place: { file?: string; path: string }): boolean => {
+    const key = tableKey(database, table);
+    if (!seen.has(key)) {
+      seen.add(key);
+      return true;
     }
-    seen.add(key);
+    issues.push({ ...place, message: `tags for ${database}.${table} are given twice` });
+    return false;
+  };
+  return entries.flatMap(({ configPath, entry }) => {
+    if (typeof entry === 'string') {
+      const list = read(entry, configPath, parseTaggedTablesDocument) ?? [];
+      return list.filter((item) => firstTime(item.tags.database, item.tags.table, item.place)).map((item) => item.tags);
+    }
     const [database, table] = entry.table.split('.') as [string, string];
+    if (!firstTime(database, table, { path: `${configPath}.table` })) return [];
     const tags = read(entry.file, `${configPath}.file`, (document, file) => parseResourceTagsDocument(document, file, database, table));
     return tags ? [tags] : [];
   });

@@ -6,12 +6,8 @@ import {
   ListPermissionsCommand,
 } from '@aws-sdk/client-lakeformation';
 import type { Issue } from '../catalog/types';
-import {
-  parseDataCellsFiltersDocument,
-  parseLFTagsDocument,
-  parsePermissionsDocument,
-  parseResourceTagsDocument,
-} from './lf-shapes';
+import { parseResourceTagsDocument } from './lf-resource-tags';
+import { parseDataCellsFiltersDocument, parseLFTagsDocument, parsePermissionsDocument } from './lf-shapes';
 import type { LakeFormationSnapshot, TableTags } from './lf-types';
 
 /**

@@ -7,22 +7,22 @@ import type {
   LFTagPair,
   PrincipalResourcePermissions,
   Resource,
-  TableTags,
 } from './lf-types';
 
 /**
- * Zod schemas for the outputs of `aws lakeformation list-permissions`, `list-data-cells-filter`,
- * `get-resource-lf-tags` and `list-lf-tags` (the same shapes the SDK returns), and the mapping onto
- * `lf-types.ts`. Unknown AWS keys pass validation and are dropped by the mapping, so a snapshot only
- * carries the keys that decide reads. Each list item is checked on its own: one bad item is one issue
- * at its path (`PrincipalResourcePermissions[3].Resource`) and is left out, the others still map.
+ * Zod schemas for the outputs of `aws lakeformation list-permissions`, `list-data-cells-filter` and
+ * `list-lf-tags` (the same shapes the SDK returns; `get-resource-lf-tags` is in lf-resource-tags.ts),
+ * and the mapping onto `lf-types.ts`. Unknown AWS keys pass validation and are dropped by the
+ * mapping, so a snapshot only carries the keys that decide reads. Each list item is checked on its
+ * own: one bad item is one issue at its path (`PrincipalResourcePermissions[3].Resource`) and is
+ * left out, the others still map.
  */
 
-const name = z.string().min(1);
+export const name = z.string().min(1);
 const names = z.array(z.string());
 const emptyObject = z.object({}).passthrough();
 
-const lfTagPair = z.object({ CatalogId: z.string().optional(), TagKey: name, TagValues: names }).passthrough();
+export const lfTagPair = z.object({ CatalogId: z.string().optional(), TagKey: name, TagValues: names }).passthrough();
 const columnWildcard = z.object({ ExcludedColumnNames: names.optional() }).passthrough();
 
 const databaseResource = z.object({ CatalogId: z.string().optional(), Name: name }).passthrough();
@@ -122,12 +122,6 @@ export const dataCellsFilterSchema = z
     checkColumns(filter, ctx);
   });
 
-const columnLFTag = z.object({ Name: name, LFTags: z.array(lfTagPair).optional() }).passthrough();
-
-export const resourceLFTagsSchema = z
-  .object({ LFTagOnDatabase: z.array(lfTagPair).optional(), LFTagsOnTable: z.array(lfTagPair).optional(), LFTagsOnColumns: z.array(columnLFTag).optional() })
-  .passthrough();
-
 export const lfTagDefinitionSchema = lfTagPair;
 
 /** Columns are `ColumnNames` or `ColumnWildcard`; AWS may send an empty `ColumnNames` beside a wildcard. */
@@ -178,54 +172,44 @@ export function parseLFTagsDocument(document: unknown, file: string): Staged<LFT
   return parseList(document, 'LFTags', lfTagDefinitionSchema, file, (raw) => ({ ...catalogId(raw.CatalogId), TagKey: raw.TagKey, TagValues: [...raw.TagValues] }));
 }
 
-/** Parses one `get-resource-lf-tags` output for `database.table`; on any issue the value is null. */
-export function parseResourceTagsDocument(document: unknown, file: string, database: string, table: string): Staged<TableTags | null> {
-  const parsed = resourceLFTagsSchema.safeParse(document);
-  if (!parsed.success) return { value: null, issues: zodIssues(parsed.error, '', file) };
-  return {
-    value: {
-      database,
-      table,
-      LFTagOnDatabase: toPairs(parsed.data.LFTagOnDatabase),
-      LFTagsOnTable: toPairs(parsed.data.LFTagsOnTable),
-      LFTagsOnColumns: (parsed.data.LFTagsOnColumns ?? []).map((column) => ({ Name: column.Name, LFTags: toPairs(column.LFTags) })),
-    },
-    issues: [],
-  };
-}
+/** Maps one item of a list found at `at`; `report` makes an issue at a path inside the item and leaves the item out. */
+export type ItemMapper<S extends z.ZodTypeAny, T> = (raw: z.infer<S>, report: (path: string, message: string) => void, at: string) => T | null;
 
-function parseList<S extends z.ZodTypeAny, T>(
-  document: unknown,
-  key: string,
-  schema: S,
-  file: string,
-  map: (raw: z.infer<S>, report: (path: string, message: string) => void) => T | null,
-): Staged<T[]> {
+function parseList<S extends z.ZodTypeAny, T>(document: unknown, key: string, schema: S, file: string, map: ItemMapper<S, T>): Staged<T[]> {
   const outer = z.object({ [key]: z.array(z.unknown()) }).passthrough().safeParse(document);
   if (!outer.success) return { value: [], issues: zodIssues(outer.error, '', file) };
+  return parseItems(outer.data[key] as unknown[], key, schema, file, map);
+}
+
+/** Checks each item of `items` (found at `prefix` in `file`) on its own: a bad item is an issue at its path and is left out. */
+export function parseItems<S extends z.ZodTypeAny, T>(items: readonly unknown[], prefix: string, schema: S, file: string, map: ItemMapper<S, T>): Staged<T[]> {
   const issues: Issue[] = [];
-  const items = (outer.data[key] as unknown[]).flatMap((item, index) => {
+  const values = items.flatMap((item, index) => {
+    const at = `${prefix}[${index}]`;
     const parsed = schema.safeParse(item);
     if (!parsed.success) {
-      issues.push(...zodIssues(parsed.error, `${key}[${index}]`, file));
+      issues.push(...zodIssues(parsed.error, at, file));
       return [];
     }
     let reported = false;
     const value = map(parsed.data as z.infer<S>, (path, message) => {
       reported = true;
-      issues.push({ file, path: `${key}[${index}].${path}`, message });
-    });
+      issues.push({ file, path: joinPath(at, path), message });
+    }, at);
     return value === null || reported ? [] : [value];
   });
-  return { value: items, issues };
+  return { value: values, issues };
 }
 
-function zodIssues(error: z.ZodError, prefix: string, file: string): Issue[] {
-  return error.issues.map((issue) => {
-    const inner = formatZodPath(issue.path);
-    const path = !inner ? prefix : !prefix ? inner : inner.startsWith('[') ? `${prefix}${inner}` : `${prefix}.${inner}`;
-    return { file, path, message: issue.message };
-  });
+export function zodIssues(error: z.ZodError, prefix: string, file: string): Issue[] {
+  return error.issues.map((issue) => ({ file, path: joinPath(prefix, formatZodPath(issue.path)), message: issue.message }));
+}
+
+/** `TableList[2]` + `Table.Name` → `TableList[2].Table.Name`; `` + `[2]` → `[2]`. */
+function joinPath(prefix: string, inner: string): string {
+  if (!inner) return prefix;
+  if (!prefix) return inner;
+  return inner.startsWith('[') ? `${prefix}${inner}` : `${prefix}.${inner}`;
 }
 
 function toPermission(raw: RawGrant): PrincipalResourcePermissions | null {
@@ -290,7 +274,7 @@ function toColumns(raw: { ColumnNames?: string[] | undefined; ColumnWildcard?: {
   return { ColumnNames: [...(raw.ColumnNames ?? [])] };
 }
 
-function toPairs(pairs: readonly RawPair[] | undefined): LFTagPair[] {
+export function toPairs(pairs: readonly RawPair[] | undefined): LFTagPair[] {
   return (pairs ?? []).map((pair) => ({ TagKey: pair.TagKey, TagValues: [...pair.TagValues] }));
 }
 

@@ -80,6 +80,8 @@ export interface DataCellsFilter {
 
 /** `get-resource-lf-tags` output for one table, with the table it was asked about. */
 export interface TableTags {
+  /** The Data Catalog of the table when the export names it (a list of outputs may); else the served one. */
+  readonly CatalogId?: string;
   readonly database: string;
   readonly table: string;
   readonly LFTagOnDatabase?: readonly LFTagPair[];

@@ -67,6 +67,7 @@ query Example {
 export async function createLakegate(options: LakegateOptions): Promise<Lakegate> {
   const { loaded, logger, env } = options;
   const { config } = loaded;
+  for (const warning of loaded.warnings) logger.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   const cache = await startResultCache(config.cache, env, logger);
   // The cache goes outside any other decoration, so what that sees (a test's counting) are real engine queries.
   const decorate = options.decorateEngine ?? ((engine: Engine) => engine);

@@ -2,7 +2,7 @@ import { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import type { Logger } from 'pino';
 import type { LoadedConfig } from '../config/load';
 import type { Issue } from '../catalog/types';
-import { loadLakeFormationFiles } from '../policy/import-files';
+import { loadLakeFormationExports } from '../config/lake-formation';
 import { createLiveLakeFormationSource } from '../policy/import-live';
 import type { LakeFormationSnapshot } from '../policy/lf-types';
 import { createPolicyStore, type PolicyStore } from '../policy/store';
@@ -33,9 +33,12 @@ export async function startPolicy(loaded: LoadedConfig, logger: Logger, client?:
   const files = settings.files;
   if (files) {
     store.update(loaded.lakeFormation!);
+    const context = { dir: loaded.dir, tables: loaded.catalog.tables, served: loaded.catalog.datasets.map((dataset) => dataset.table) };
     const reload = async (): Promise<readonly Issue[]> => {
-      const read = loadLakeFormationFiles(files, loaded.dir);
-      const issues = read.value ? store.update(read.value) : read.issues;
+      // The settled catalogId: exports that now name only another catalog are refused, not served empty.
+      const read = loadLakeFormationExports(settings, files, context);
+      for (const warning of read.warnings) logger.warn({ path: warning.path }, warning.message);
+      const issues = read.value ? store.update(read.value.snapshot) : read.issues;
       if (issues.length > 0) logger.warn({ issues }, 'Lake Formation files do not load; keeping the last good copy');
       else {
         logger.info('Lake Formation permissions reloaded from files');

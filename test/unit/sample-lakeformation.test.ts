@@ -36,6 +36,12 @@ let tagDefinitions: (LFTagPair & { CatalogId: string })[] = [];
 const tableTags = new Map<string, GetResourceLFTagsJson>();
 const tables = new Map<string, GlueTable>();
 
+/** The sample names one `get-resource-lf-tags` output per table: `{ table, file }` entries only. */
+function perTableTagFiles(resourceTags: NonNullable<NonNullable<ConfigFile['lakeFormation']>['files']>['resourceTags']): { table: string; file: string }[] {
+  assert.ok(Array.isArray(resourceTags), 'resourceTags is a list of entries');
+  return resourceTags.filter((entry): entry is { table: string; file: string } => typeof entry !== 'string');
+}
+
 function readJson<T>(relative: string): T {
   return JSON.parse(fs.readFileSync(path.join(lake, relative), 'utf8')) as T;
 }
@@ -68,7 +74,7 @@ before(async () => {
   permissions = readJson<{ PrincipalResourcePermissions: PrincipalResourcePermissions[] }>(files.permissions).PrincipalResourcePermissions;
   filters = readJson<{ DataCellsFilters: DataCellsFilter[] }>(files.dataCellsFilters ?? '').DataCellsFilters;
   tagDefinitions = readJson<{ LFTags: (LFTagPair & { CatalogId: string })[] }>(files.lfTags ?? '').LFTags;
-  for (const entry of files.resourceTags) tableTags.set(entry.table, readJson<GetResourceLFTagsJson>(entry.file));
+  for (const entry of perTableTagFiles(files.resourceTags)) tableTags.set(entry.table, readJson<GetResourceLFTagsJson>(entry.file));
 });
 
 after(() => {
@@ -102,7 +108,7 @@ describe('sample Lake Formation exports: files and config', () => {
       [files.permissions, ['PrincipalResourcePermissions']],
       [files.dataCellsFilters!, ['DataCellsFilters']],
       [files.lfTags!, ['LFTags']],
-      ...files.resourceTags.map((entry): [string, string[]] => [entry.file, ['LFTagOnDatabase', 'LFTagsOnTable', 'LFTagsOnColumns']]),
+      ...perTableTagFiles(files.resourceTags).map((entry): [string, string[]] => [entry.file, ['LFTagOnDatabase', 'LFTagsOnTable', 'LFTagsOnColumns']]),
     ];
     for (const [file, keys] of expected) {
       const text = fs.readFileSync(path.join(lake, file), 'utf8');
