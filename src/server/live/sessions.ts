@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Kpi } from '../../catalog/types';
 import type { Caller, PlannerContext } from '../../planner/context';
@@ -101,11 +102,12 @@ function readable(entitlement: Entitlement, kpi: Kpi): boolean {
  * publishes for the key — the KPI, its arguments and the view — that this subscriber has not seen.
  */
 function watchSeries(kpi: Kpi, args: KpiArgs, entitlement: Entitlement, channel: Channel<readonly KpiPoint[]>, caller: Caller, deps: LiveSessionDeps): () => void {
+  // A digest of the last series sent, not the series: a thousand subscribers need not each keep a copy.
   let lastSent: string | null = null;
   const send = (series: readonly KpiPoint[]): void => {
-    const text = JSON.stringify(series);
-    if (text === lastSent) return;
-    lastSent = text;
+    const digest = createHash('sha256').update(JSON.stringify(series)).digest('base64');
+    if (digest === lastSent) return;
+    lastSent = digest;
     channel.push(series);
   };
   const source = kpiSource(['series', kpi.name, args], kpi, args, entitlement, caller, deps);
