@@ -5,6 +5,7 @@ import type { TableView } from '../query/types';
 import type { EngineAvailability } from '../router/availability';
 import type { RoutingRules } from '../router/route';
 import type { Dialect } from '../sql/types';
+import type { CallerGuards } from './guards';
 import type { KpiArgs } from './kpis/plan';
 import type { LongQueries } from './long-queries/run';
 
@@ -12,6 +13,8 @@ export interface Limits {
   readonly defaultLimit: number;
   readonly maxLimit: number;
   readonly queryTimeoutMs: number;
+  /** How long a query may wait for a slot of the caller's (and for its engine's queue) before it is refused. */
+  readonly maxQueueMs: number;
 }
 
 /** One engine query as reported in `extensions.lakegate.queries`. */
@@ -63,6 +66,8 @@ export interface PlannerContext {
   readonly queries: QueryRecord[];
   /** Relation loaders for this request only, keyed by relation, arguments and selection. */
   readonly loaders: Map<string, DataLoader<string, readonly Row[]>>;
+  /** The caller's limits on engine queries (running at once, bytes per day); null for the server's own background work. */
+  readonly guards: CallerGuards | null;
   /** Keeps KPIs with a refresh interval warm; told of every request for one. Absent in background runs. */
   readonly kpiRefresher?: { record(kpi: Kpi, args: KpiArgs, caller: Caller): void } | null;
 }
