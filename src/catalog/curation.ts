@@ -47,6 +47,9 @@ function buildDataset(config: DatasetConfig, table: GlueTable, path: string, con
       partitionKey: col.partitionKey,
     }));
   checkUniqueFields(columns, config, path, issues);
+  if (config.requirePartitionFilter && !columns.some((col) => col.partitionKey)) {
+    issues.push({ path: `${path}.requirePartitionFilter`, message: `${config.table} has no exposed partition column to filter on (hidden or not partitioned)` });
+  }
 
   const relations: Relation[] = Object.entries(config.relations).map(([field, rel]) => {
     const [from, to] = Object.entries(rel.on)[0]!;
@@ -67,6 +70,7 @@ function buildDataset(config: DatasetConfig, table: GlueTable, path: string, con
     slaBound: config.sla,
     preferredEngine: config.engine ?? null,
     cacheTtlMs: config.cache?.ttl ?? null,
+    requirePartitionFilter: config.requirePartitionFilter,
   };
 }
 

@@ -74,6 +74,8 @@ export interface Dataset {
   readonly preferredEngine: string | null;
   /** How long answers of this dataset's reads may be served from the result cache; null: not cached. */
   readonly cacheTtlMs: number | null;
+  /** Every engine query on it must filter a partition column so partitions can be skipped (else LIMIT_EXCEEDED before it runs). */
+  readonly requirePartitionFilter: boolean;
 }
 
 /** A column or a field inside a struct column, resolved against a dataset. */

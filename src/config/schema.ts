@@ -212,6 +212,8 @@ const limits = z
     /** Estimated cost of a document: engine queries it may start and rows it may return (see the README). */
     maxCost: z.number().int().min(1).default(1_000),
     // Per caller (the token's subject), shared by replicas through Redis when the cache has one.
+    /** Namespace of the per-caller counters (requests, running queries, bytes scanned) in the cache's Redis. */
+    redisKeyPrefix: z.string().min(1).default('lakegate:rl:'),
     /** Requests per caller per window; 0: unlimited. */
     requestsPerWindow: z.number().int().min(0).default(600),
     window: durationMs({ min: 1_000 }).default('1m'),

@@ -31,6 +31,12 @@ export interface CachePolicy {
   readonly ttlMs: number;
   /** Run on the engine even when a fresh answer is cached, and store the new one (scheduled refresh). */
   readonly refresh?: boolean;
+  /**
+   * Serve only what starts no engine query — a cached answer (fresh, or stale as usual) or one an
+   * identical query already in flight on this replica produces — else reject with NOT_CACHED.
+   * How a caller that may start nothing (over a budget) still gets what costs nothing.
+   */
+  readonly cachedOnly?: boolean;
 }
 
 export interface ExecuteOptions {

@@ -5,6 +5,7 @@ import type { TableView } from '../query/types';
 import type { EngineAvailability } from '../router/availability';
 import type { RoutingRules } from '../router/route';
 import type { Dialect } from '../sql/types';
+import type { CallerGuards } from './guards';
 import type { KpiArgs } from './kpis/plan';
 import type { LiveSubscriptions } from './live/subscriptions';
 import type { LongQueries } from './long-queries/run';
@@ -13,6 +14,8 @@ export interface Limits {
   readonly defaultLimit: number;
   readonly maxLimit: number;
   readonly queryTimeoutMs: number;
+  /** How long a query may wait for a slot of the caller's (and for its engine's queue) before it is refused. */
+  readonly maxQueueMs: number;
 }
 
 /** One engine query as reported in `extensions.lakegate.queries`. */
@@ -66,6 +69,8 @@ export interface PlannerContext {
   readonly loaders: Map<string, DataLoader<string, readonly Row[]>>;
   /** The caller's live KPI series and alerts; present on WebSocket connections only. */
   readonly live?: LiveSubscriptions;
+  /** The caller's limits on engine queries (running at once, bytes per day); null for the server's own background work. */
+  readonly guards: CallerGuards | null;
   /** Keeps KPIs with a refresh interval warm; told of every request for one. Absent in background runs. */
   readonly kpiRefresher?: { record(kpi: Kpi, args: KpiArgs, caller: Caller): void } | null;
 }

@@ -8,7 +8,10 @@ import { applyPolicy } from '../policy/rewrite';
 import { columnsRead } from '../query/columns';
 import { compileQuery } from '../sql/compiler';
 import type { PlannerContext } from './context';
+import { apiCode } from './engine-errors';
+import { runGuarded } from './guards';
 import { runLongQuery } from './long-queries/run';
+import { checkPartitionFilter } from './partition-filter';
 import type { StillRunning } from './long-queries/types';
 
 /** What a logical query reads and how it travels: its dataset, where its rows go in the response, how it is routed and cached. */
@@ -30,6 +33,7 @@ export async function runQuery(planned: LogicalQuery, target: QueryTarget, conte
   const { dataset, path } = target;
   const routed = target.route ?? dataset;
   const cache = target.cache ?? datasetCache(dataset);
+  checkPartitionFilter(planned, dataset, path);
   const query = applyPolicy(planned, context.views.get(dataset.name));
   const tried = new Set<string>();
   for (;;) {
@@ -48,8 +52,11 @@ export async function runQuery(planned: LogicalQuery, target: QueryTarget, conte
         tried.add(engine.name);
         continue;
       }
-      const code = error.code === 'QUERY_CANCELLED' ? 'QUERY_FAILED' : error.code;
-      throw new LakegateError(code, `${dataset.name}: ${error.message}`, { engine: error.engine, queryId: error.queryId });
+      throw new LakegateError(apiCode(error.code), `${dataset.name}: ${error.message}`, {
+        engine: error.engine,
+        queryId: error.queryId,
+        ...(error.retryAfterMs === null ? {} : { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) }),
+      });
     }
   }
 }
@@ -71,9 +78,9 @@ async function runOn(engine: Engine, reason: string, { query, planned, cache }: 
   if (!dialect) throw new Error(`no dialect for engine "${engine.name}"`);
   const compiled = compileQuery(query, dialect);
   const deadline = Date.now() + context.limits.queryTimeoutMs;
-  const outcome = context.longQueries && isResumable(engine)
-    ? await runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline, cache }, context.longQueries)
-    : await engine.execute(compiled, { signal: context.signal, deadline, ...(cache ? { cache } : {}) });
+  const outcome = await runGuarded(engine, path, cache, context, (policy) => (context.longQueries && isResumable(engine)
+    ? runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline, cache: policy }, context.longQueries)
+    : engine.execute(compiled, { signal: context.signal, deadline, ...(policy ? { cache: policy } : {}) })));
   const audit = {
     subject: context.caller.subject,
     principals: context.caller.principals,

@@ -25,13 +25,22 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   RATE_LIMITED: 429,
 };
 
-export class LakegateError extends Error {
-  readonly extensions: { readonly code: ErrorCode; readonly http?: { readonly status: number } };
+/** How the GraphQL server reads an error's HTTP status and headers (Apollo's `extensions.http`). */
+interface HttpHead {
+  readonly status: number;
+  readonly headers?: ReadonlyMap<string, string>;
+}
 
+export class LakegateError extends Error {
+  readonly extensions: { readonly code: ErrorCode; readonly http?: HttpHead };
+
+  /** `details.retryAfterSeconds` also becomes the response's `Retry-After` header. */
   constructor(code: ErrorCode, message: string, details: Record<string, unknown> = {}) {
     super(message);
     this.name = 'LakegateError';
     const status = HTTP_STATUS[code];
-    this.extensions = { ...details, code, ...(status ? { http: { status } } : {}) };
+    const retryAfter = details['retryAfterSeconds'];
+    const headers = typeof retryAfter === 'number' ? { headers: new Map([['retry-after', String(retryAfter)]]) } : {};
+    this.extensions = { ...details, code, ...(status ? { http: { status, ...headers } } : {}) };
   }
 }

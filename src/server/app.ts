@@ -8,6 +8,7 @@ import { resolveHs256Secret } from '../auth/secret';
 import { createTokenVerifier } from '../auth/verifier';
 import type { Issue } from '../catalog/types';
 import type { LoadedConfig } from '../config/load';
+import { queueingEngine } from '../datasources/queue/queueing-engine';
 import type { Engine } from '../datasources/types';
 import type { Principal } from '../auth/types';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
@@ -24,6 +25,8 @@ import { plannerContext, type PlannerServices } from './planner-context';
 import { startLongQueries } from './long-queries';
 import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
+import { startGuards } from './guards';
+import { limitRequestRate } from './request-rate';
 import { createPlaygroundRouter } from './playground';
 import { SchemaServers } from './schema-servers';
 
@@ -69,15 +72,18 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const { config } = loaded;
   for (const warning of loaded.warnings) logger.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   const cache = await startResultCache(config.cache, env, logger);
-  // The cache goes outside any other decoration, so what that sees (a test's counting) are real engine queries.
+  // The cache goes outside any other decoration, so what that sees (a test's counting) are real engine queries;
+  // the engine's queue inside the cache, so a cached answer never waits in it.
   const decorate = options.decorateEngine ?? ((engine: Engine) => engine);
-  const { engines, dialects, routing } = await closingOnFailure(cache, createEngines(loaded, logger, (engine) => cache.decorate(decorate(engine)), options.engineClients));
+  const queue = { maxConcurrentQueries: config.limits.maxConcurrentQueries, maxQueueMs: config.limits.maxQueueMs };
+  const { engines, dialects, routing } = await closingOnFailure(cache, createEngines(loaded, logger, (engine) => cache.decorate(queueingEngine(decorate(engine), queue)), options.engineClients));
   const availability = new EngineAvailability();
   const policy = await closingOnFailure(cache, startPolicy(loaded, logger, options.lakeFormationClient));
   const longQueries = await startLongQueries(config.longQueries, env, engines, logger);
   const verifier = createTokenVerifier(config.auth, {
     hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
   });
+  const guards = await startGuards(config, env, logger);
   const services: PlannerServices = { engines, dialects, routing, availability, limits: config.limits, audit: logger.child({ audit: true }) };
   const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
   const live = startLive({ services, policy: policy.store, webhooks: config.alerts.webhooks, shared: cache.shared, env, logger });
@@ -121,11 +127,16 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       const healthy = checks.some(([, ok]) => ok);
       // The long-query store and the cache tier are reported but do not decide readiness: requests work without Redis.
       const store = longQueries ? { longQueryStore: longQueries.storeState() } : {};
-      res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: Object.fromEntries(checks), ...store, cache: cache.state() });
+      const limitStore = guards.state();
+      res.status(healthy ? 200 : 503).json({
+        status: healthy ? 'ready' : 'unavailable', engines: Object.fromEntries(checks), ...store, cache: cache.state(), ...(limitStore ? { limitStore } : {}),
+      });
     });
   });
   app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst' }));
-  app.use('/graphql', requireBearerToken(verifier), express.json({ limit: '1mb' }), (req, res, next) => {
+  // The request rate is counted once the caller is known and before any GraphQL work.
+  const requestRate = guards.requestRate ? [limitRequestRate(guards.requestRate, logger)] : [];
+  app.use('/graphql', requireBearerToken(verifier), ...requestRate, express.json({ limit: '1mb' }), (req, res, next) => {
     const principal = res.locals['principal'] as Principal;
     const entitlement = policy.store.entitlementFor(principal.principals);
     const context = (): RequestContext => {
@@ -136,7 +147,9 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       });
       const caller = { subject: principal.subject, principals: principal.principals };
       return {
-        ...plannerContext(services, { caller, entitlement, signal: controller.signal, longQueries: longQueries?.longQueries ?? null, kpiRefresher: kpiRefresh.refresher }),
+        ...plannerContext(services, {
+          caller, entitlement, signal: controller.signal, longQueries: longQueries?.longQueries ?? null, kpiRefresher: kpiRefresh.refresher, guards: guards.callerGuards,
+        }),
         requestId: String(req.id ?? randomUUID()),
         principal,
         describeOnly: entitlement.describeOnly,
@@ -171,6 +184,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       await servers.stop();
       await longQueries?.close();
       await Promise.all([...engines.values()].map((engine) => engine.close()));
+      await guards.close();
       await cache.close();
     },
   };

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { CacheConfig } from '../config/schema';
-import { cachingEngine } from '../datasources/cache/caching-engine';
+import { cachingEngine, uncachedEngine } from '../datasources/cache/caching-engine';
 import { RedisTier } from '../datasources/cache/redis-tier';
 import { ResultCache } from '../datasources/cache/result-cache';
 import type { CacheTierState } from '../datasources/cache/types';
@@ -37,7 +37,7 @@ export async function startResultCache(config: CacheConfig, env: NodeJS.ProcessE
   const cacheLogger = logger.child({ component: 'result-cache' });
   if (!config.enabled) {
     cacheLogger.warn('result cache disabled (cache.enabled: false): every query, KPIs included, reaches its engine');
-    return { decorate: (engine) => engine, state: () => 'off', refreshLock: localRefreshLock, shared: null, close: async () => undefined };
+    return { decorate: uncachedEngine, state: () => 'off', refreshLock: localRefreshLock, shared: null, close: async () => undefined };
   }
   const url = env[config.redis.urlEnv] || config.redis.url;
   const redis = url ? await connectRedis(url, cacheLogger) : null;

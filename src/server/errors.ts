@@ -30,7 +30,7 @@ export function createErrorFormatter(logger: Logger) {
   };
 }
 
-/** The body of an error answered before GraphQL runs (auth, malformed JSON). */
-export function errorBody(code: string, message: string): { errors: GraphQLFormattedError[] } {
-  return { errors: [{ message, extensions: { code } }] };
+/** The body of an error answered before GraphQL runs (auth, malformed JSON, request rate), with any further extensions. */
+export function errorBody(code: string, message: string, extensions: Record<string, unknown> = {}): { errors: GraphQLFormattedError[] } {
+  return { errors: [{ message, extensions: { ...extensions, code } }] };
 }

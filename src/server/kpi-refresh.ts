@@ -28,6 +28,8 @@ export function startKpiRefresh(kpis: readonly Kpi[], services: PlannerServices,
       signal: stopping.signal,
       longQueries: null,
       kpiRefresher: null,
+      // The server's own work: no caller's limits (the engines' queues still apply).
+      guards: null,
     }),
     run: (kpi, args, context) => runKpi(kpi, args, `kpis.${kpi.name}`, context, { refresh: true }),
   });

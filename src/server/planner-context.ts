@@ -1,4 +1,5 @@
 import type { Caller, Limits, PlannerContext, QueryLogger } from '../planner/context';
+import type { CallerGuards } from '../planner/guards';
 import type { LongQueries } from '../planner/long-queries/run';
 import type { Entitlement } from '../policy/entitlement';
 import type { EngineAvailability } from '../router/availability';
@@ -23,6 +24,8 @@ export interface ReadScope {
   readonly signal: AbortSignal;
   readonly longQueries: LongQueries | null;
   readonly kpiRefresher: PlannerContext['kpiRefresher'];
+  /** The caller's limits on engine queries; null for the server's own background work. */
+  readonly guards: CallerGuards | null;
 }
 
 /** A fresh planner context: for a request, or for a background KPI refresh on a caller's behalf. */
@@ -37,6 +40,7 @@ export function plannerContext(services: PlannerServices, scope: ReadScope): Pla
     longQueries: scope.longQueries,
     signal: scope.signal,
     kpiRefresher: scope.kpiRefresher,
+    guards: scope.guards,
     queries: [],
     loaders: new Map(),
   };

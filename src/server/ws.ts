@@ -67,7 +67,7 @@ export function startSubscriptions(options: SubscriptionServerOptions): Subscrip
       const connection = connectionOf(ctx);
       const caller = { subject: connection.principal.subject, principals: connection.principal.principals };
       return {
-        ...plannerContext(options.services, { caller, entitlement: connection.entitlement, signal: connection.closed.signal, longQueries: null, kpiRefresher: null }),
+        ...plannerContext(options.services, { caller, entitlement: connection.entitlement, signal: connection.closed.signal, longQueries: null, kpiRefresher: null, guards: null }),
         principal: connection.principal,
         describeOnly: connection.entitlement.describeOnly,
         live: connection.session,

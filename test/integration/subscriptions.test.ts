@@ -185,7 +185,7 @@ test('kpiAlerts: a crossing alerts once (edge-triggered), only for KPIs the call
     await appendTransactionsDay(live.lake.dir, '2024-03-31', '2024-04-01', 40);
     await alerts.until('an alert', () => alerts.messages.length > 0, 20 * INTERVAL_MS);
     await new Promise((resolve) => setTimeout(resolve, 4 * INTERVAL_MS));
-    assert.equal(alerts.messages.length, 1, 'once per crossing, not every tick');
+    assert.equal(alerts.messages.length, 1, `once per crossing, not every tick: ${JSON.stringify(alerts.messages)}`);
     const alert = alerts.messages[0]!.data!['kpiAlerts'] as { kpi: string; threshold: string; crossed: string; value: number; time: string };
     assert.deepEqual([alert.kpi, alert.threshold, alert.crossed], ['orders', 'above 30', 'above']);
     assert.ok(alert.value >= 40);
@@ -202,7 +202,7 @@ test('kpiAlerts: a crossing alerts once (edge-triggered), only for KPIs the call
     const payload = JSON.parse(delivery!.body) as { kpi: string; crossed: string; value: number };
     assert.deepEqual([payload.kpi, payload.crossed], ['orders', 'above']);
     assert.equal(failuresLeft, -1, 'two failed attempts, then delivered');
-    assert.equal(received.length, 1);
+    assert.equal(received.length, 1, `one delivery: ${JSON.stringify(received)}`);
   } finally {
     receiver.close();
   }
@@ -236,12 +236,14 @@ test('two replicas on one Redis: one evaluates a key per interval, both publish 
     }));
     await Promise.all(subscribers.map((subscriber) => subscriber.until('the first series', () => subscriber.messages.length > 0)));
     const begin = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 6 * INTERVAL_MS));
+    await new Promise((resolve) => setTimeout(resolve, 10 * INTERVAL_MS));
     const intervals = (Date.now() - begin) / INTERVAL_MS;
-    // An evaluation without `to` reads twice: the latest data, then the series.
+    // An evaluation without `to` reads twice: the latest data, then the series. Both replicas
+    // evaluating every interval would make about twice the intervals; one extra is allowed for a
+    // lock call that timed out on a loaded machine (then a replica evaluates rather than skip).
     const evaluated = evaluations.filter((at) => at >= begin).length / 2;
     assert.ok(evaluated >= 2, `evaluated in the background (${evaluated})`);
-    assert.ok(evaluated <= Math.ceil(intervals) + 1, `${evaluated} evaluations in ${intervals.toFixed(1)} intervals on two replicas`);
+    assert.ok(evaluated <= Math.ceil(intervals) + 2, `${evaluated} evaluations in ${intervals.toFixed(1)} intervals on two replicas`);
     await appendTransactionsDay(lake.dir, '2024-03-31', '2024-04-01');
     const lastDay = (subscriber: (typeof subscribers)[number]) => ((subscriber.messages.at(-1)!.data!['orders'] as { time: string }[]).at(-1)!.time);
     await Promise.all(subscribers.map((subscriber) => subscriber.until('the new day on both replicas', () => lastDay(subscriber) === '2024-04-01T00:00:00Z', 20 * INTERVAL_MS)));

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import pino, { type Logger } from 'pino';
 import request from 'supertest';
@@ -10,6 +11,12 @@ import type { EngineClients } from '../../src/server/engines';
 import { createTestLake, type TestLake } from './lake';
 
 export const TEST_SECRET = 'test-secret-test-secret-test-secret-0123456789';
+/**
+ * Per-caller counters of this test process: dev tokens share their subjects across processes, and
+ * several test runs may share one Redis. Its keys expire on their own (a test that shares counters
+ * between app instances sets its own prefix and deletes its keys).
+ */
+const LIMITS_PREFIX = `lakegate:rl:test-${process.pid}-${randomBytes(4).toString('hex')}:`;
 
 /** An app served from a configuration file of the test's own. */
 export interface ConfiguredApp {
@@ -62,7 +69,7 @@ export async function startConfiguredApp(configFile: string, options: Omit<TestA
   const result = loadConfig(configFile);
   if (!result.value) throw new Error(result.issues.map(formatIssue).join('\n'));
   const { config } = result.value;
-  const patched = { ...result.value, config: { ...config, limits: { ...config.limits, ...options.limits } } };
+  const patched = { ...result.value, config: { ...config, limits: { ...config.limits, redisKeyPrefix: LIMITS_PREFIX, ...options.limits } } };
   const loaded = { value: options.configure ? options.configure(patched) : patched };
   const env = { ...options.env, LAKEGATE_JWT_SECRET: TEST_SECRET };
   const lakegate = await createLakegate({

@@ -72,6 +72,7 @@ export const ORDERS_DATASET: Dataset = {
   slaBound: false,
   preferredEngine: null,
     cacheTtlMs: null,
+  requirePartitionFilter: false,
 };
 
 /**

@@ -112,6 +112,7 @@ engines:
 limits:
   defaultLimit: 100
   maxLimit: 10000
+  requestsPerWindow: 0                # thousands of generated cases from one caller
 auth:
   issuer: lakegate-test
   audience: lakegate

@@ -1,6 +1,6 @@
 import { forwardingEngine } from '../forwarding';
 import type { Engine } from '../types';
-import type { ResultCache } from './result-cache';
+import { notCached, type ResultCache } from './result-cache';
 
 /**
  * `engine` behind the result cache, without forking its adapter: `execute` (and a resumable
@@ -12,5 +12,17 @@ export function cachingEngine(engine: Engine, cache: ResultCache): Engine {
     engine,
     (inner, query, options) => cache.execute(inner, query, options),
     (inner, query, options) => cache.executeDetachable(inner, query, options),
+  );
+}
+
+/**
+ * `engine` with the result cache switched off: every call reaches the engine, except one that may
+ * start no engine query (`cachedOnly`), which nothing can answer: refused at once (NOT_CACHED).
+ */
+export function uncachedEngine(engine: Engine): Engine {
+  return forwardingEngine(
+    engine,
+    (inner, query, options) => (options?.cache?.cachedOnly ? Promise.reject(notCached(inner.name)) : inner.execute(query, options)),
+    (inner, query, options) => (options.cache?.cachedOnly ? Promise.reject(notCached(inner.name)) : inner.executeDetachable(query, options)),
   );
 }

@@ -67,6 +67,7 @@ export class ResultCache {
     const run = (signal: AbortSignal): Promise<QueryResult> => engine.execute(query, { signal, deadline: options.deadline });
     const cached = policy.refresh ? undefined : await this.tiers.lookup(key, policy);
     if (cached) return this.serve(cached, { key, policy, deadline: options.deadline, run });
+    if (policy.cachedOnly && !this.executions.inFlight(key)) throw notCached(engine.name);
     const boarding = this.executions.board(key, (signal) => this.compute<never>(key, policy, { signal, deadline: options.deadline }, run), options.signal);
     const computed = await waitOn(boarding.promise, options.signal, cancelled(engine.name));
     return resultOf(computed.answer, boarding.joined ? 'shared' : computed.outcome, this.now());
@@ -86,6 +87,7 @@ export class ResultCache {
     const cached = policy.refresh ? undefined : await this.tiers.lookup(key, policy);
     // A refresh does not detach: it is an ordinary query bounded by the request's wait.
     if (cached) return this.serve(cached, { key, policy, deadline, run: (signal) => engine.execute(query, { signal, deadline }) });
+    if (policy.cachedOnly && !this.detachables.inFlight(key)) throw notCached(engine.name);
     const run = (signal: AbortSignal): Promise<QueryResult | Detached> => engine.executeDetachable(query, { ...waiting, signal });
     const boarding = this.detachables.board(key, (signal) => this.compute(key, policy, { signal, deadline }, run), options.signal);
     const outcome = await waitOn(boarding.promise, options.signal, cancelled(engine.name));
@@ -153,6 +155,10 @@ export class ResultCache {
 
 function isComputed(outcome: Computed | Detached): outcome is Computed {
   return 'answer' in outcome;
+}
+
+export function notCached(engine: string): EngineError {
+  return new EngineError('NOT_CACHED', 'no cached answer, and this call may not start an engine query', engine);
 }
 
 function cancelled(engine: string): () => EngineError {

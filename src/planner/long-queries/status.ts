@@ -1,6 +1,7 @@
 import { EngineError } from '../../datasources/errors';
 import { isResumable, type Engine } from '../../datasources/types';
 import { LakegateError } from '../../query/errors';
+import { apiCode } from '../engine-errors';
 import type { LongQueries } from './run';
 import type { DoneOutcome, RunningQueryRecord } from './types';
 
@@ -42,7 +43,7 @@ export async function queryStatus(handle: string, request: StatusRequest, long: 
   const engine = request.engines.get(record.engine);
   if (!engine || !isResumable(engine)) throw new LakegateError('ENGINE_UNAVAILABLE', `the ${record.engine} engine is not configured on this server`);
   const probe = await engine.probe(record.queryId).catch((error: unknown) => {
-    if (error instanceof EngineError) throw new LakegateError(error.code === 'QUERY_CANCELLED' ? 'QUERY_FAILED' : error.code, error.message, { engine: error.engine, queryId: error.queryId });
+    if (error instanceof EngineError) throw new LakegateError(apiCode(error.code), error.message, { engine: error.engine, queryId: error.queryId });
     throw error;
   });
   const graceSeconds = Math.round(long.settings.graceMs / 1000);

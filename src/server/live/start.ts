@@ -51,6 +51,8 @@ export function startLive(options: LiveOptions): RunningLive {
     signal: stopping.signal,
     longQueries: null,
     kpiRefresher: null,
+    // Shared by every subscriber of a key, like a scheduled refresh: charged to no caller.
+    guards: null,
   });
   const shared = options.shared;
   const bus: LiveBus = shared ? redisBus(shared.redis, shared.keyPrefix) : memoryBus();

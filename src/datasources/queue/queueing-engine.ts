@@ -1,0 +1,53 @@
+import { EngineError } from '../errors';
+import { forwardingEngine } from '../forwarding';
+import type { Engine } from '../types';
+import { FifoGate, type Passage } from './fifo-gate';
+
+export interface EngineQueueSettings {
+  /** Engine queries running at once through this engine (on this replica); the rest wait. */
+  readonly maxConcurrentQueries: number;
+  /** How long a query may wait for its turn before it is refused (ENGINE_BUSY) without reaching the engine. */
+  readonly maxQueueMs: number;
+}
+
+/**
+ * `engine` behind a bounded FIFO queue: a burst waits a little instead of thrashing the engine.
+ * Only calls that start an engine query (`execute`, `executeDetachable`) take a place, for as
+ * long as the call lasts; resume, stop and probe continue queries already started, so they pass
+ * straight through. A caller that goes away while waiting leaves the line (QUERY_CANCELLED).
+ * Put it inside the result cache, so a cached answer never waits here.
+ */
+export function queueingEngine(engine: Engine, settings: EngineQueueSettings): Engine {
+  const gate = new FifoGate(settings.maxConcurrentQueries, settings.maxQueueMs);
+  const admitted = async (signal: AbortSignal | undefined): Promise<() => void> => {
+    const passage = await gate.enter(signal);
+    if (!passage.admitted) throw refusal(engine.name, passage, settings);
+    return passage.release;
+  };
+  return forwardingEngine(
+    engine,
+    async (inner, query, options) => {
+      const release = await admitted(options?.signal);
+      try {
+        return await inner.execute(query, options);
+      } finally {
+        release();
+      }
+    },
+    async (inner, query, options) => {
+      const release = await admitted(options.signal);
+      try {
+        return await inner.executeDetachable(query, options);
+      } finally {
+        release();
+      }
+    },
+  );
+}
+
+function refusal(engine: string, passage: Extract<Passage, { admitted: false }>, settings: EngineQueueSettings): EngineError {
+  if (passage.reason === 'aborted') return new EngineError('QUERY_CANCELLED', 'the query was cancelled while waiting for its turn', engine);
+  const waited = (passage.waitedMs / 1000).toFixed(1);
+  const message = `the ${engine} engine is busy: the query waited ${waited} s (limits.maxQueueMs) behind the ${settings.maxConcurrentQueries} running at once on this server (limits.maxConcurrentQueries) and was not started`;
+  return new EngineError('ENGINE_BUSY', message, engine, null, Math.max(1_000, settings.maxQueueMs));
+}
