@@ -78,7 +78,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const services: PlannerServices = { engines, dialects, routing, availability, limits: config.limits, audit: logger.child({ audit: true }) };
   const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
 
-  const servers = new SchemaServers(logger, config.limits.maxDepth);
+  const servers = new SchemaServers(logger, config.limits);
   const app = express();
   const httpServer = http.createServer(app);
   let ready = true;
@@ -120,6 +120,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
         requestId: String(req.id ?? randomUUID()),
         principal,
         describeOnly: entitlement.describeOnly,
+        cost: null,
       };
     };
     res.locals['context'] = context;

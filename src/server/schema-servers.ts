@@ -8,7 +8,10 @@ import type { Catalog } from '../catalog/types';
 import { buildLakeSchema } from '../schema/build';
 import type { RequestContext } from './context';
 import { createErrorFormatter } from './errors';
-import { depthLimitPlugin, queryStatsPlugin, requestLogPlugin } from './plugins';
+import { limitsPlugin } from './limits/plugin';
+import type { DocumentLimits } from './limits/violation';
+import { queryStatsPlugin, requestLogPlugin } from './plugins';
+import { refusalsPlugin } from './refusals';
 
 /**
  * One Apollo Server per distinct entitlement (same readable datasets and columns → same
@@ -29,7 +32,7 @@ export class SchemaServers {
     },
   });
 
-  constructor(private readonly logger: Logger, private readonly maxDepth: number) {}
+  constructor(private readonly logger: Logger, private readonly limits: DocumentLimits) {}
 
   /** The request's context comes from `res.locals.context`, set by the route for this caller. */
   async handlerFor(key: string, catalog: Catalog): Promise<RequestHandler> {
@@ -50,7 +53,8 @@ export class SchemaServers {
       formatError: createErrorFormatter(this.logger),
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
-        depthLimitPlugin(this.maxDepth),
+        refusalsPlugin(),
+        limitsPlugin(this.limits),
         queryStatsPlugin(),
         requestLogPlugin(this.logger),
       ],

@@ -74,6 +74,7 @@ function kpiField(kpi: Kpi): GraphQLFieldConfig<unknown, PlannerContext> {
     description: [kpi.description, kpi.unit ? `Unit: ${kpi.unit}.` : '', `Fresh within ${Math.round(kpi.freshnessMs / 1000)} s.`].filter(Boolean).join(' '),
     args,
     resolve: kpiResolver(kpi) as never,
+    extensions: { lakegate: { kind: 'kpi' } },
   };
 }
 
