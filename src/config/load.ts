@@ -9,6 +9,7 @@ import { expandGrants } from '../policy/grants';
 import { loadLakeFormationFiles } from '../policy/import-files';
 import type { LakeFormationSnapshot } from '../policy/lf-types';
 import { coerceWhere } from '../schema/coerce-where';
+import { loadPersistedDocuments, type PersistedDocuments } from './persisted-documents';
 import { configSchema, type ConfigFile } from './schema';
 
 export interface LoadedConfig {
@@ -18,6 +19,8 @@ export interface LoadedConfig {
   readonly catalog: Catalog;
   /** Lake Formation permissions read from exported files; null in live mode or when not configured. */
   readonly lakeFormation: LakeFormationSnapshot | null;
+  /** With `persistedQueries.mode: allowlist`, the documents of its manifest; else null. */
+  readonly persistedDocuments: PersistedDocuments | null;
 }
 
 /**
@@ -62,10 +65,12 @@ export function loadConfig(file: string): Staged<LoadedConfig | null> {
   }));
   const lakeFormation = loadLakeFormation(config, dir, tables.value);
   const routingIssues = [...checkRouting(config), ...checkRedshiftSchemas(config, tables.value)].map((issue) => ({ ...issue, file: absolute, line: lineOf(document, lineCounter, parsePath(issue.path)) }));
-  const issues = [...tables.issues, ...curationIssues, ...routingIssues, ...lakeFormation.issues];
+  const persisted = loadPersistedDocuments(config.persistedQueries, dir);
+  const persistedIssues = persisted.issues.map((issue) => issue.file ? issue : { ...issue, file: absolute, line: lineOf(document, lineCounter, parsePath(issue.path)) });
+  const issues = [...tables.issues, ...curationIssues, ...routingIssues, ...lakeFormation.issues, ...persistedIssues];
   return {
     value: issues.length === 0
-      ? { file: absolute, dir, config, catalog: { tables: tables.value, datasets: curated.value, kpis: kpis.value }, lakeFormation: lakeFormation.value }
+      ? { file: absolute, dir, config, catalog: { tables: tables.value, datasets: curated.value, kpis: kpis.value }, lakeFormation: lakeFormation.value, persistedDocuments: persisted.value }
       : null,
     issues,
   };

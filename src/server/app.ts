@@ -22,6 +22,7 @@ import { plannerContext, type PlannerServices } from './planner-context';
 import { startLongQueries } from './long-queries';
 import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
+import { persistedQuerySetup } from './persisted-queries';
 import { createPlaygroundRouter } from './playground';
 import { SchemaServers } from './schema-servers';
 
@@ -78,7 +79,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const services: PlannerServices = { engines, dialects, routing, availability, limits: config.limits, audit: logger.child({ audit: true }) };
   const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
 
-  const servers = new SchemaServers(logger, config.limits);
+  const servers = new SchemaServers(logger, config.limits, persistedQuerySetup(config.persistedQueries, loaded.persistedDocuments));
   const app = express();
   const httpServer = http.createServer(app);
   let ready = true;

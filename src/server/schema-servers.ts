@@ -10,6 +10,7 @@ import type { RequestContext } from './context';
 import { createErrorFormatter } from './errors';
 import { limitsPlugin } from './limits/plugin';
 import type { DocumentLimits } from './limits/violation';
+import type { PersistedQuerySetup } from './persisted-queries';
 import { queryStatsPlugin, requestLogPlugin } from './plugins';
 import { refusalsPlugin } from './refusals';
 
@@ -32,7 +33,7 @@ export class SchemaServers {
     },
   });
 
-  constructor(private readonly logger: Logger, private readonly limits: DocumentLimits) {}
+  constructor(private readonly logger: Logger, private readonly limits: DocumentLimits, private readonly persisted: PersistedQuerySetup) {}
 
   /** The request's context comes from `res.locals.context`, set by the route for this caller. */
   async handlerFor(key: string, catalog: Catalog): Promise<RequestHandler> {
@@ -51,9 +52,11 @@ export class SchemaServers {
       includeStacktraceInErrorResponses: false,
       stopOnTerminationSignals: false,
       formatError: createErrorFormatter(this.logger),
+      persistedQueries: this.persisted.persistedQueries,
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
         refusalsPlugin(),
+        ...this.persisted.plugins,
         limitsPlugin(this.limits),
         queryStatsPlugin(),
         requestLogPlugin(this.logger),
