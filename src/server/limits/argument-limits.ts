@@ -1,4 +1,4 @@
-import { Kind, visit, type ASTNode, type OperationDefinitionNode, type ValueNode } from 'graphql';
+import { Kind, type ArgumentNode, type OperationDefinitionNode, type SelectionSetNode, type ValueNode } from 'graphql';
 import type { Fragments } from './fragments';
 import type { RawVariables } from './operation-values';
 import { firstViolation, overLimit, type DocumentLimits, type LimitViolation } from './violation';
@@ -24,19 +24,29 @@ export function checkArguments(operation: OperationDefinitionNode, fragments: Fr
     if (violation) return violation;
   }
   const byName = (name: string): ValueMeasure => measured.get(name) ?? { filterDepth: 0, longestList: 0 };
-  let worst: ValueMeasure = { filterDepth: 0, longestList: 0 };
-  const measureArguments = (node: ASTNode): void => {
-    visit(node, {
-      Argument: (argument) => {
-        const measure = measureLiteral(argument.value, byName);
-        worst = { filterDepth: Math.max(worst.filterDepth, measure.filterDepth), longestList: Math.max(worst.longestList, measure.longestList) };
-        return false;
-      },
-    });
+  const measures = argumentValues(operation, fragments).map((value) => measureLiteral(value, byName));
+  return judge({
+    filterDepth: Math.max(0, ...measures.map((measure) => measure.filterDepth)),
+    longestList: Math.max(0, ...measures.map((measure) => measure.longestList)),
+  }, 'an argument', limits);
+}
+
+/** The value of every argument, of fields and directives, in the operation and its fragments (walked without recursion). */
+function argumentValues(operation: OperationDefinitionNode, fragments: Fragments): ValueNode[] {
+  const values: ValueNode[] = [];
+  const withArguments = (node: { readonly arguments?: readonly ArgumentNode[] }): void => {
+    for (const argument of node.arguments ?? []) values.push(argument.value);
   };
-  measureArguments(operation);
-  for (const fragment of Object.values(fragments)) measureArguments(fragment);
-  return judge(worst, 'an argument', limits);
+  const pending: SelectionSetNode[] = [operation.selectionSet, ...Object.values(fragments).map((fragment) => fragment.selectionSet)];
+  for (const directive of operation.directives ?? []) withArguments(directive);
+  for (let set = pending.pop(); set; set = pending.pop()) {
+    for (const selection of set.selections) {
+      for (const directive of selection.directives ?? []) withArguments(directive);
+      if (selection.kind === Kind.FIELD) withArguments(selection);
+      if (selection.kind !== Kind.FRAGMENT_SPREAD && selection.selectionSet) pending.push(selection.selectionSet);
+    }
+  }
+  return values;
 }
 
 function judge(measure: ValueMeasure, where: string, limits: DocumentLimits): LimitViolation | null {

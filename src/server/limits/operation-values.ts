@@ -54,6 +54,7 @@ export function collectResponseFields(sets: readonly SelectionSetNode[], fragmen
 }
 
 function isIncluded(node: Parameters<typeof getDirectiveValues>[1], variables: RawVariables): boolean {
+  if (!node.directives?.length) return true;
   try {
     if (getDirectiveValues(GraphQLSkipDirective, node, variables)?.['if'] === true) return false;
     return getDirectiveValues(GraphQLIncludeDirective, node, variables)?.['if'] !== false;
