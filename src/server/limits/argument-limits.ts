@@ -18,7 +18,7 @@ const COMBINATORS = new Set(['and', 'or', 'not']);
  * through a variable counts exactly as one written in the document.
  */
 export function checkArguments(operation: OperationDefinitionNode, fragments: Fragments, variables: RawVariables, limits: DocumentLimits): LimitViolation | null {
-  const measured = new Map(Object.keys(variables).map((name) => [name, measureJson(variables[name])]));
+  const measured = new Map(Object.keys(variables).map((name) => [name, measureJson(variables[name], limits.maxListLength)]));
   for (const [name, measure] of measured) {
     const violation = judge(measure, `variable $${name}`, limits);
     if (violation) return violation;
@@ -78,8 +78,11 @@ function measureLiteral(root: ValueNode, variable: (name: string) => ValueMeasur
   return { filterDepth, longestList };
 }
 
-/** A variable's JSON value, walked without recursion (a request body may nest thousands of levels). */
-function measureJson(root: unknown): ValueMeasure {
+/**
+ * A variable's JSON value, walked without recursion (a request body may nest thousands of levels);
+ * the walk stops at the first list over `maxListLength`, the costly case.
+ */
+function measureJson(root: unknown, maxListLength: number): ValueMeasure {
   let filterDepth = 0;
   let longestList = 0;
   const pending: { value: unknown; depth: number }[] = [{ value: root, depth: 0 }];
@@ -88,6 +91,7 @@ function measureJson(root: unknown): ValueMeasure {
     filterDepth = Math.max(filterDepth, depth);
     if (Array.isArray(value)) {
       longestList = Math.max(longestList, value.length);
+      if (longestList > maxListLength) break;
       for (const element of value) pending.push({ value: element, depth });
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, field] of Object.entries(value)) pending.push({ value: field, depth: depth + (COMBINATORS.has(key) ? 1 : 0) });

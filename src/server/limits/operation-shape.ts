@@ -1,5 +1,7 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { Kind, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import {
+  Kind, TypeInfo, ValidationContext, visit, visitInParallel, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode, type SelectionSetNode,
+} from 'graphql';
 import { selectionDepth } from './depth';
 import { fragmentsOf, type Fragments } from './fragments';
 import { firstViolation, overLimit, type DocumentLimits, type LimitViolation } from './violation';
@@ -43,6 +45,8 @@ function measureShape(schema: GraphQLSchema, document: DocumentNode): Shape {
  * graphql-armor's alias and directive visitors do the counting (fragments followed once,
  * `__typename` aliases free); with no ceiling of their own they report every operation's count
  * through `onAccept`, and the limit is judged here so the answer is LIMIT_EXCEEDED naming it.
+ * They need a validation context but no type information, so the document is visited without
+ * graphql-js's `validate` (which tracks types at every node).
  */
 function countWithArmor(schema: GraphQLSchema, document: DocumentNode): { aliases: number; directives: number } {
   const counts = { aliases: 0, directives: 0 };
@@ -57,7 +61,8 @@ function countWithArmor(schema: GraphQLSchema, document: DocumentNode): { aliase
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();
-  validate(schema, document, validationRules);
+  const context = new ValidationContext(schema, document, new TypeInfo(schema), () => undefined);
+  visit(document, visitInParallel(validationRules.map((rule) => rule(context))));
   return counts;
 }
 
