@@ -8,6 +8,7 @@ import type { Catalog, GlueTable, Issue, Staged } from '../catalog/types';
 import type { LakeFormationSnapshot } from '../policy/lf-types';
 import { coerceWhere } from '../schema/coerce-where';
 import { loadLakeFormation, type SettledLakeFormationConfig } from './lake-formation';
+import { loadPersistedDocuments, type PersistedDocuments } from './persisted-documents';
 import { configSchema, type ConfigFile } from './schema';
 
 /** The configuration file as validated, with `lakeFormation.catalogId` settled (taken from the exports when left out). */
@@ -22,6 +23,8 @@ export interface LoadedConfig {
   readonly lakeFormation: LakeFormationSnapshot | null;
   /** Problems that do not stop start-up: the server logs them, check-config prints them. */
   readonly warnings: readonly Issue[];
+  /** With `persistedQueries.mode: allowlist`, the documents of its manifest; else null. */
+  readonly persistedDocuments: PersistedDocuments | null;
 }
 
 /**
@@ -69,7 +72,8 @@ export function loadConfig(file: string): Staged<LoadedConfig | null> {
     ? loadLakeFormation(config.lakeFormation, { dir, tables: tables.value, served: curated.value.map((dataset) => dataset.table) })
     : { value: null, issues: [], warnings: [] };
   const routingIssues = [...checkRouting(config), ...checkRedshiftSchemas(config, tables.value)].map(locate);
-  const issues = [...tables.issues, ...curationIssues, ...routingIssues, ...lakeFormation.issues.map(locate)];
+  const persisted = loadPersistedDocuments(config.persistedQueries, dir);
+  const issues = [...tables.issues, ...curationIssues, ...routingIssues, ...lakeFormation.issues.map(locate), ...persisted.issues.map(locate)];
   if (issues.length > 0) return { value: null, issues };
   return {
     value: {
@@ -79,6 +83,7 @@ export function loadConfig(file: string): Staged<LoadedConfig | null> {
       catalog: { tables: tables.value, datasets: curated.value, kpis: kpis.value },
       lakeFormation: lakeFormation.value?.snapshot ?? null,
       warnings: lakeFormation.warnings.map(locate),
+      persistedDocuments: persisted.value,
     },
     issues,
   };

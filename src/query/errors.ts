@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'QUERY_TIMEOUT'
   | 'QUERY_RUNNING'
   | 'QUERY_FAILED'
-  | 'ENGINE_UNAVAILABLE';
+  | 'ENGINE_UNAVAILABLE'
+  | 'PERSISTED_QUERY_NOT_ALLOWED';
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
@@ -23,6 +24,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   GRAPHQL_VALIDATION_FAILED: 400,
   LIMIT_EXCEEDED: 400,
   RATE_LIMITED: 429,
+  PERSISTED_QUERY_NOT_ALLOWED: 403,
 };
 
 /** How the GraphQL server reads an error's HTTP status and headers (Apollo's `extensions.http`). */

@@ -27,6 +27,7 @@ import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
 import { startGuards } from './guards';
 import { limitRequestRate } from './request-rate';
+import { persistedQuerySetup } from './persisted-queries';
 import { createPlaygroundRouter } from './playground';
 import { SchemaServers } from './schema-servers';
 
@@ -88,7 +89,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
   const live = startLive({ services, policy: policy.store, webhooks: config.alerts.webhooks, shared: cache.shared, env, logger });
 
-  const servers = new SchemaServers(logger, config.limits.maxDepth);
+  const servers = new SchemaServers(logger, config.limits, persistedQuerySetup(config.persistedQueries, loaded.persistedDocuments));
   const app = express();
   const httpServer = http.createServer(app);
   const subscriptions = startSubscriptions({
@@ -153,6 +154,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
         requestId: String(req.id ?? randomUUID()),
         principal,
         describeOnly: entitlement.describeOnly,
+        cost: null,
       };
     };
     res.locals['context'] = context;

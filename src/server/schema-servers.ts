@@ -9,7 +9,11 @@ import type { Catalog } from '../catalog/types';
 import { buildLakeSchema } from '../schema/build';
 import type { RequestContext } from './context';
 import { createErrorFormatter } from './errors';
-import { depthLimitPlugin, queryStatsPlugin, requestLogPlugin } from './plugins';
+import { limitsPlugin } from './limits/plugin';
+import type { DocumentLimits } from './limits/violation';
+import type { PersistedQuerySetup } from './persisted-queries';
+import { queryStatsPlugin, requestLogPlugin } from './plugins';
+import { refusalsPlugin } from './refusals';
 
 /**
  * One Apollo Server per distinct entitlement (same readable datasets and columns → same
@@ -32,7 +36,7 @@ export class SchemaServers {
     },
   });
 
-  constructor(private readonly logger: Logger, private readonly maxDepth: number) {}
+  constructor(private readonly logger: Logger, private readonly limits: DocumentLimits, private readonly persisted: PersistedQuerySetup) {}
 
   /** The request's context comes from `res.locals.context`, set by the route for this caller. */
   async handlerFor(key: string, catalog: Catalog): Promise<RequestHandler> {
@@ -60,9 +64,12 @@ export class SchemaServers {
       includeStacktraceInErrorResponses: false,
       stopOnTerminationSignals: false,
       formatError: createErrorFormatter(this.logger),
+      persistedQueries: this.persisted.persistedQueries,
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
-        depthLimitPlugin(this.maxDepth),
+        refusalsPlugin(),
+        ...this.persisted.plugins,
+        limitsPlugin(this.limits),
         queryStatsPlugin(),
         requestLogPlugin(this.logger),
       ],

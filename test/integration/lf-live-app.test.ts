@@ -28,6 +28,7 @@ before(async () => {
     configure: (loaded) => ({
       ...loaded,
       lakeFormation: null,
+      persistedDocuments: null,
       config: { ...loaded.config, lakeFormation: { catalogId: '111122223333', strict: false, live: { region: 'eu-west-1', endpoint: emulator.endpoint, refreshSeconds: 300 } } },
     }),
     lakeFormationClient: new LakeFormationClient({ region: 'eu-west-1', endpoint: emulator.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, maxAttempts: 1 }),

@@ -23,6 +23,7 @@ export function buildDatasetQueryFields(datasets: readonly Dataset[]): GraphQLFi
         ...limitArgs,
       },
       resolve: rowsResolver(dataset) as never,
+      extensions: { lakegate: { kind: 'rows' } },
     };
     const aggregate = buildAggregateField(dataset, { filter, orderBy });
     fields[`${dataset.name}Aggregate`] = {
@@ -30,6 +31,7 @@ export function buildDatasetQueryFields(datasets: readonly Dataset[]): GraphQLFi
       description: `Counts, sums, averages and extremes of ${dataset.typeName} rows, optionally grouped by columns and a time bucket.`,
       args: aggregate.args,
       resolve: aggregateResolver(dataset) as never,
+      extensions: { lakegate: { kind: 'aggregate' } },
     };
   }
   return fields;

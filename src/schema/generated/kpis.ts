@@ -19,7 +19,7 @@ export const KpiComparison = new GraphQLEnumType({
 });
 
 /** A KPI's field as `kpis` and `Subscription` both have it: its arguments, point list type and description (one set of types per KPI). */
-export type KpiFieldShape = Pick<GraphQLFieldConfig<unknown, PlannerContext>, 'args' | 'type' | 'description'>;
+export type KpiFieldShape = Pick<GraphQLFieldConfig<unknown, PlannerContext>, 'args' | 'type' | 'description' | 'extensions'>;
 
 export function buildKpiFieldShapes(kpis: readonly Kpi[]): Map<string, KpiFieldShape> {
   return new Map(kpis.map((kpi) => [kpi.name, kpiFieldShape(kpi)]));
@@ -80,6 +80,7 @@ function kpiFieldShape(kpi: Kpi): KpiFieldShape {
     type: nonNullList(point),
     description: [kpi.description, kpi.unit ? `Unit: ${kpi.unit}.` : '', `Fresh within ${Math.round(kpi.freshnessMs / 1000)} s.`].filter(Boolean).join(' '),
     args,
+    extensions: { lakegate: { kind: 'kpi' } },
   };
 }
 

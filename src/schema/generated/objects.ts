@@ -111,7 +111,11 @@ function relationFields(
         },
         resolve,
       };
-    fields[relation.field] = { ...config, description: relation.description || `${relation.kind === 'one' ? 'The' : 'The list of'} related ${target.typeName}${relation.kind === 'one' ? '' : ' rows'} (${dataset.name}.${relation.from} = ${target.name}.${relation.to}).` };
+    fields[relation.field] = {
+      ...config,
+      description: relation.description || `${relation.kind === 'one' ? 'The' : 'The list of'} related ${target.typeName}${relation.kind === 'one' ? '' : ' rows'} (${dataset.name}.${relation.from} = ${target.name}.${relation.to}).`,
+      extensions: { lakegate: { kind: 'relation', many: relation.kind === 'many' } },
+    };
   }
   return fields;
 }
