@@ -100,7 +100,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     schemaFor: (key, catalog) => servers.schemaFor(key, catalog),
     live,
     services,
-    maxConnectionsPerCaller: config.limits.maxConnectionsPerCaller,
+    limits: config.limits,
     logger,
   });
   // A change of permissions reaches open subscriptions and the webhooks' watches at once.

@@ -11,6 +11,8 @@ import type { PolicyStore } from '../policy/store';
 import type { TokenVerifier } from './auth-middleware';
 import type { RunningLive } from './live/start';
 import type { LiveSession } from './live/sessions';
+import { checkSubscription } from './limits/subscription';
+import type { DocumentLimits } from './limits/violation';
 import { plannerContext, type PlannerServices } from './planner-context';
 
 /** graphql-ws close codes of ours: a token that is missing, invalid or expired; too many connections for one caller. */
@@ -26,7 +28,7 @@ export interface SubscriptionServerOptions {
   readonly schemaFor: (key: string, catalog: Catalog) => Promise<GraphQLSchema>;
   readonly live: RunningLive;
   readonly services: PlannerServices;
-  readonly maxConnectionsPerCaller: number;
+  readonly limits: DocumentLimits & { readonly maxConnectionsPerCaller: number };
   readonly logger: Logger;
 }
 
@@ -62,7 +64,8 @@ export function startSubscriptions(options: SubscriptionServerOptions): Subscrip
     return connection;
   };
   const server = useServer({
-    schema: (ctx) => connectionOf(ctx).schema,
+    // The document limits of an HTTP request, before anything is evaluated.
+    onSubscribe: (ctx, _id, payload) => checkSubscription(connectionOf(ctx).schema, payload, options.limits),
     context: (ctx) => {
       const connection = connectionOf(ctx);
       const caller = { subject: connection.principal.subject, principals: connection.principal.principals };
@@ -82,8 +85,9 @@ export function startSubscriptions(options: SubscriptionServerOptions): Subscrip
       }
       const { principal } = result;
       const open = perCaller.get(principal.subject) ?? 0;
-      if (options.maxConnectionsPerCaller > 0 && open >= options.maxConnectionsPerCaller) {
-        socket.close(TOO_MANY_CONNECTIONS, `Too many connections: limits.maxConnectionsPerCaller is ${options.maxConnectionsPerCaller}`);
+      const maxConnections = options.limits.maxConnectionsPerCaller;
+      if (maxConnections > 0 && open >= maxConnections) {
+        socket.close(TOO_MANY_CONNECTIONS, `Too many connections: limits.maxConnectionsPerCaller is ${maxConnections}`);
         return false;
       }
       perCaller.set(principal.subject, open + 1);

@@ -256,3 +256,19 @@ test('two replicas on one Redis: one evaluates a key per interval, both publish 
     lake.remove();
   }
 });
+
+test('a subscription document is held to the request limits before anything is evaluated', async () => {
+  const counting = countingQueries();
+  const live = await liveApp({ decorateEngine: counting.decorate });
+  const aliases = Array.from({ length: 40 }, (_, index) => `o${index}: orders(from: "2024-0${1 + (index % 3)}-01", to: "2024-04-01") { value }`).join(' ');
+  const refused = subscribe(live.client('analyst'), `subscription { ${aliases} }`);
+  await refused.until('the refusal', () => refused.ended !== null);
+  assert.equal(refused.ended?.kind, 'error');
+  const [error] = (refused.ended as { error: { message: string; extensions: Record<string, unknown> }[] }).error;
+  assert.equal(error!.extensions['code'], 'LIMIT_EXCEEDED');
+  assert.equal(error!.extensions['limit'], 'maxAliases');
+  const deep = subscribe(live.client('analyst'), `subscription { orders(where: ${'{ not: '.repeat(20)}{ channel: { eq: "web" } }${' }'.repeat(20)}) { value } }`);
+  await deep.until('the refusal', () => deep.ended !== null);
+  assert.equal(((deep.ended as { error: { extensions: Record<string, unknown> }[] }).error)[0]!.extensions['limit'], 'maxFilterDepth');
+  assert.equal(counting.queriesOn('"transactions"'), 0, 'nothing evaluated');
+});
