@@ -4,6 +4,7 @@ import type { GlueTable } from '../../catalog/types';
 import type { BoundParam, CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
 import type { Engine, ExecuteOptions, QueryResult, Row } from '../types';
+import { onAbort } from '../shared/abort';
 import { createViewSql, localFolder, type LakeLayout } from './views';
 
 export interface LocalEngineOptions extends LakeLayout {
@@ -102,8 +103,7 @@ function interruptOn(connection: DuckDBConnection, options: ExecuteOptions) {
     reason ??= error;
     connection.interrupt();
   };
-  const onAbort = (): void => interrupt(new EngineError('QUERY_CANCELLED', 'the query was cancelled', 'local'));
-  options.signal?.addEventListener('abort', onAbort, { once: true });
+  const forgetAbort = options.signal ? onAbort(options.signal, () => interrupt(new EngineError('QUERY_CANCELLED', 'the query was cancelled', 'local'))) : undefined;
   const timer = options.deadline === undefined
     ? undefined
     : setTimeout(() => interrupt(new EngineError('QUERY_TIMEOUT', 'the query exceeded its time limit', 'local')), Math.max(0, options.deadline - Date.now()));
@@ -111,7 +111,7 @@ function interruptOn(connection: DuckDBConnection, options: ExecuteOptions) {
     reason: () => reason,
     dispose: () => {
       clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
+      forgetAbort?.();
     },
   };
 }
