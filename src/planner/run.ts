@@ -9,6 +9,7 @@ import { columnsRead } from '../query/columns';
 import { compileQuery } from '../sql/compiler';
 import type { PlannerContext } from './context';
 import { runLongQuery } from './long-queries/run';
+import { engineQuerySpan, plannedQuerySpan } from './spans';
 import type { StillRunning } from './long-queries/types';
 
 /** What a logical query reads and how it travels: its dataset, where its rows go in the response, how it is routed and cached. */
@@ -20,13 +21,20 @@ export interface QueryTarget {
   readonly route?: RoutedDataset;
   /** How long the answer may be cached; default the dataset's opt-in TTL (else not cached). */
   readonly cache?: CachePolicy;
+  /** The KPI this query computes, for its trace span. */
+  readonly kpi?: string;
 }
 
 /**
  * Drives one logical query down the rest of the road: policy → router → sql → datasource,
- * records what ran for the response extensions, and writes the audit line.
+ * records what ran for the response extensions, and writes the audit line. Traced as a planned
+ * query with its engine queries (one per engine tried) under it.
  */
-export async function runQuery(planned: LogicalQuery, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
+export function runQuery(planned: LogicalQuery, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
+  return plannedQuerySpan(target, () => routeAndRun(planned, target, context));
+}
+
+async function routeAndRun(planned: LogicalQuery, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
   const { dataset, path } = target;
   const routed = target.route ?? dataset;
   const cache = target.cache ?? datasetCache(dataset);
@@ -71,9 +79,9 @@ async function runOn(engine: Engine, reason: string, { query, planned, cache }: 
   if (!dialect) throw new Error(`no dialect for engine "${engine.name}"`);
   const compiled = compileQuery(query, dialect);
   const deadline = Date.now() + context.limits.queryTimeoutMs;
-  const outcome = context.longQueries && isResumable(engine)
-    ? await runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline, cache }, context.longQueries)
-    : await engine.execute(compiled, { signal: context.signal, deadline, ...(cache ? { cache } : {}) });
+  const outcome = await engineQuerySpan(engine.name, reason, () => (context.longQueries && isResumable(engine)
+    ? runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline, cache }, context.longQueries)
+    : engine.execute(compiled, { signal: context.signal, deadline, ...(cache ? { cache } : {}) })));
   const audit = {
     subject: context.caller.subject,
     principals: context.caller.principals,

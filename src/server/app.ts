@@ -8,7 +8,9 @@ import { resolveHs256Secret } from '../auth/secret';
 import { createTokenVerifier } from '../auth/verifier';
 import type { Issue } from '../catalog/types';
 import type { LoadedConfig } from '../config/load';
+import { observedEngine } from '../datasources/observed-engine';
 import type { Engine } from '../datasources/types';
+import { createMetrics, recordEngineQuery } from '../observability/metrics';
 import type { Principal } from '../auth/types';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { startPolicy } from './policy';
@@ -22,7 +24,10 @@ import { plannerContext, type PlannerServices } from './planner-context';
 import { startLongQueries } from './long-queries';
 import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
+import { metricsEndpoint } from './metrics-endpoint';
 import { createPlaygroundRouter } from './playground';
+import { requestMetricsMiddleware, requestMetricsPlugin } from './request-metrics';
+import { requestSpanMiddleware, requestSpanPlugin } from './request-span';
 import { SchemaServers } from './schema-servers';
 
 export interface LakegateOptions {
@@ -66,26 +71,29 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const { loaded, logger, env } = options;
   const { config } = loaded;
   const cache = await startResultCache(config.cache, env, logger);
-  // The cache goes outside any other decoration, so what that sees (a test's counting) are real engine queries.
+  const metrics = createMetrics();
+  // The cache goes outside any other decoration, so what that sees (metrics, a test's counting) are real engine queries.
   const decorate = options.decorateEngine ?? ((engine: Engine) => engine);
-  const { engines, dialects, routing } = await closingOnFailure(cache, createEngines(loaded, logger, (engine) => cache.decorate(decorate(engine)), options.engineClients));
+  const observe = recordEngineQuery(metrics);
+  const { engines, dialects, routing } = await closingOnFailure(cache, createEngines(loaded, logger, (engine) => cache.decorate(observedEngine(decorate(engine), observe)), options.engineClients));
   const availability = new EngineAvailability();
   const policy = await closingOnFailure(cache, startPolicy(loaded, logger, options.lakeFormationClient));
   const longQueries = await startLongQueries(config.longQueries, env, engines, logger);
+  if (longQueries) metrics.countLongQueriesWith(() => longQueries.longQueries.store.countRunning());
   const verifier = createTokenVerifier(config.auth, {
     hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
   });
   const services: PlannerServices = { engines, dialects, routing, availability, limits: config.limits, audit: logger.child({ audit: true }) };
   const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
 
-  const servers = new SchemaServers(logger, config.limits.maxDepth);
+  const servers = new SchemaServers(logger, config.limits.maxDepth, [requestSpanPlugin(), requestMetricsPlugin(metrics)]);
   const app = express();
   const httpServer = http.createServer(app);
   let ready = true;
   app.disable('x-powered-by');
   app.use(pinoHttp({
     logger,
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     // Only what an operator needs: headers carry bearer tokens and must never reach a log.
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
@@ -104,8 +112,9 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: Object.fromEntries(checks), ...store, cache: cache.state() });
     });
   });
+  app.get('/metrics', metricsEndpoint(metrics.registry, env));
   app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst' }));
-  app.use('/graphql', requireBearerToken(verifier), express.json({ limit: '1mb' }), (req, res, next) => {
+  app.use('/graphql', requestMetricsMiddleware(metrics), requestSpanMiddleware(), requireBearerToken(verifier), express.json({ limit: '1mb' }), (req, res, next) => {
     const principal = res.locals['principal'] as Principal;
     const entitlement = policy.store.entitlementFor(principal.principals);
     const context = (): RequestContext => {

@@ -40,6 +40,8 @@ export interface TestAppOptions {
   readonly lakeFormationClient?: LakeFormationClient;
   /** SDK clients for AWS engines, made once the (configured) lake exists, e.g. against an emulator over it. */
   readonly engineClients?: (loaded: LoadedConfig) => Promise<EngineClients>;
+  /** Environment variables besides the JWT secret (e.g. LAKEGATE_METRICS_TOKEN). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -62,7 +64,7 @@ export async function startConfiguredApp(configFile: string, options: Omit<TestA
   const { config } = result.value;
   const patched = { ...result.value, config: { ...config, limits: { ...config.limits, ...options.limits } } };
   const loaded = { value: options.configure ? options.configure(patched) : patched };
-  const env = { LAKEGATE_JWT_SECRET: TEST_SECRET };
+  const env = { ...options.env, LAKEGATE_JWT_SECRET: TEST_SECRET };
   const lakegate = await createLakegate({
     loaded: loaded.value,
     logger: options.logger ?? pino({ level: 'silent' }),
