@@ -10,8 +10,9 @@ import { onErrorBody } from './error-bodies';
 /**
  * The root span of a /graphql request, continuing the caller's trace when it sends a W3C
  * `traceparent`. It is the active span for everything the request starts (Apollo, the planner's
- * spans); the request and response streams are bound to it so body parsing does not lose it.
- * Method, route and status only: the URL of a GET carries the query and its variables.
+ * spans), listeners on the request and response streams included (a callback-style body parser
+ * would otherwise run outside it). Method, route and status only: the URL of a GET carries the
+ * query and its variables.
  */
 export function requestSpanMiddleware(): RequestHandler {
   return (req, res, next) => {
