@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { printSchema } from 'graphql';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { signDevToken } from './auth/dev-token';
 import { mapClaimsToPrincipals } from './auth/principals';
 import type { Catalog } from './catalog/types';
@@ -10,8 +10,10 @@ import { resolveHs256Secret } from './auth/secret';
 import { formatIssue, loadConfig, type LoadedConfig } from './config/load';
 import { createPolicyStore } from './policy/store';
 import { generateSampleLake, refreshSampleCatalog } from './sample/generate';
+import { logProcessOutput } from './observability/process-output';
+import { startTracing } from './observability/tracing-sdk';
 import { buildLakeSchema } from './schema/build';
-import { createLakegate, DEV_SECRET_FILE } from './server/app';
+import { createLakegate, DEV_SECRET_FILE, type Lakegate } from './server/app';
 
 const SAMPLE_DIR = path.resolve('.lake', 'sample');
 const SAMPLE_CONFIG = path.join(SAMPLE_DIR, 'lakegate.yaml');
@@ -28,7 +30,8 @@ Commands:
 
 Options:
   --config FILE   curation file (or env LAKEGATE_CONFIG; default ${path.relative(process.cwd(), SAMPLE_CONFIG)})
-Environment: PORT (4000), HOST (localhost), LOG_LEVEL (info), LAKEGATE_JWT_SECRET`;
+Environment: PORT (4000), HOST (localhost), LOG_LEVEL (info), LAKEGATE_JWT_SECRET,
+  LAKEGATE_METRICS_TOKEN (a bearer token for /metrics), OTEL_* (traces; off by default)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -101,11 +104,36 @@ async function load(configFile: string): Promise<LoadedConfig> {
   return result.value;
 }
 
+/**
+ * From here on every line the process writes is JSON (pino): Node's warnings and a crash too.
+ * Tracing starts before the app, so its first spans are exported, and stops after it.
+ */
 async function serve(loaded: LoadedConfig): Promise<number> {
   const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
-  const lakegate = await createLakegate({ loaded, logger, env: process.env });
-  const url = await lakegate.listen(positiveInt(process.env['PORT'], 4000, 'PORT'), process.env['HOST'] ?? 'localhost');
-  logger.info({ url: `${url}/graphql`, config: loaded.file }, 'Lakegate is serving; open the playground in a browser');
+  logProcessOutput(logger);
+  const port = positiveInt(process.env['PORT'], 4000, 'PORT');
+  const tracing = await startTracing(process.env, logger);
+  const lakegate = await startServing(loaded, logger, port);
+  const code = lakegate ? await serveUntilSignalled(lakegate, logger) : 1;
+  await tracing?.shutdown().catch((error: unknown) => logger.warn({ err: error }, 'tracing: could not export the last spans'));
+  return code;
+}
+
+/** The app, listening; null (logged) when it cannot start. */
+async function startServing(loaded: LoadedConfig, logger: Logger, port: number): Promise<Lakegate | null> {
+  try {
+    const lakegate = await createLakegate({ loaded, logger, env: process.env });
+    const url = await lakegate.listen(port, process.env['HOST'] ?? 'localhost');
+    logger.info({ url: `${url}/graphql`, config: loaded.file }, 'Lakegate is serving; open the playground in a browser');
+    return lakegate;
+  } catch (error) {
+    logger.fatal({ err: error }, 'Lakegate could not start');
+    return null;
+  }
+}
+
+/** Serves until SIGTERM/SIGINT, then stops gracefully; SIGHUP re-reads the permissions. Resolves to the exit code. */
+function serveUntilSignalled(lakegate: Lakegate, logger: Logger): Promise<number> {
   return new Promise((resolve) => {
     const shutdown = (signal: string): void => {
       logger.info({ signal }, 'shutting down: finishing in-flight requests');

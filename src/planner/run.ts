@@ -12,6 +12,7 @@ import { apiCode } from './engine-errors';
 import { runGuarded } from './guards';
 import { runLongQuery } from './long-queries/run';
 import { checkPartitionFilter } from './partition-filter';
+import { engineQuerySpan, plannedQuerySpan } from './spans';
 import type { StillRunning } from './long-queries/types';
 
 /** What a logical query reads and how it travels: its dataset, where its rows go in the response, how it is routed and cached. */
@@ -23,13 +24,20 @@ export interface QueryTarget {
   readonly route?: RoutedDataset;
   /** How long the answer may be cached; default the dataset's opt-in TTL (else not cached). */
   readonly cache?: CachePolicy;
+  /** The KPI this query computes, for its trace span. */
+  readonly kpi?: string;
 }
 
 /**
  * Drives one logical query down the rest of the road: policy → router → sql → datasource,
- * records what ran for the response extensions, and writes the audit line.
+ * records what ran for the response extensions, and writes the audit line. Traced as a planned
+ * query with its engine queries (one per engine tried) under it.
  */
-export async function runQuery(planned: LogicalQuery, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
+export function runQuery(planned: LogicalQuery, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
+  return plannedQuerySpan(target, () => routeAndRun(planned, target, context));
+}
+
+async function routeAndRun(planned: LogicalQuery, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
   const { dataset, path } = target;
   const routed = target.route ?? dataset;
   const cache = target.cache ?? datasetCache(dataset);
@@ -78,9 +86,9 @@ async function runOn(engine: Engine, reason: string, { query, planned, cache }: 
   if (!dialect) throw new Error(`no dialect for engine "${engine.name}"`);
   const compiled = compileQuery(query, dialect);
   const deadline = Date.now() + context.limits.queryTimeoutMs;
-  const outcome = await runGuarded(engine, path, cache, context, (policy) => (context.longQueries && isResumable(engine)
+  const outcome = await engineQuerySpan(engine.name, reason, () => runGuarded(engine, path, cache, context, (policy) => (context.longQueries && isResumable(engine)
     ? runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline, cache: policy }, context.longQueries)
-    : engine.execute(compiled, { signal: context.signal, deadline, ...(policy ? { cache: policy } : {}) })));
+    : engine.execute(compiled, { signal: context.signal, deadline, ...(policy ? { cache: policy } : {}) }))));
   const audit = {
     subject: context.caller.subject,
     principals: context.caller.principals,

@@ -9,7 +9,9 @@ import { createTokenVerifier } from '../auth/verifier';
 import type { Issue } from '../catalog/types';
 import type { LoadedConfig } from '../config/load';
 import { queueingEngine } from '../datasources/queue/queueing-engine';
+import { observedEngine } from '../datasources/observed-engine';
 import type { Engine } from '../datasources/types';
+import { createMetrics, recordEngineQuery } from '../observability/metrics';
 import type { Principal } from '../auth/types';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { startPolicy } from './policy';
@@ -28,7 +30,10 @@ import { errorBody } from './errors';
 import { startGuards } from './guards';
 import { limitRequestRate } from './request-rate';
 import { persistedQuerySetup } from './persisted-queries';
+import { metricsEndpoint } from './metrics-endpoint';
 import { createPlaygroundRouter } from './playground';
+import { requestMetricsMiddleware, requestMetricsPlugin } from './request-metrics';
+import { requestSpanMiddleware, requestSpanPlugin } from './request-span';
 import { SchemaServers } from './schema-servers';
 
 export interface LakegateOptions {
@@ -73,14 +78,17 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const { config } = loaded;
   for (const warning of loaded.warnings) logger.warn({ file: warning.file, line: warning.line, path: warning.path }, warning.message);
   const cache = await startResultCache(config.cache, env, logger);
-  // The cache goes outside any other decoration, so what that sees (a test's counting) are real engine queries;
-  // the engine's queue inside the cache, so a cached answer never waits in it.
+  const metrics = createMetrics();
+  // The cache goes outside any other decoration, so what that sees (metrics, a test's counting) are real engine queries;
+  // the engine's queue inside the cache, so a cached answer never waits in it, and outside the metrics, so a wait is not engine time.
   const decorate = options.decorateEngine ?? ((engine: Engine) => engine);
+  const observe = recordEngineQuery(metrics);
   const queue = { maxConcurrentQueries: config.limits.maxConcurrentQueries, maxQueueMs: config.limits.maxQueueMs };
-  const { engines, dialects, routing } = await closingOnFailure(cache, createEngines(loaded, logger, (engine) => cache.decorate(queueingEngine(decorate(engine), queue)), options.engineClients));
+  const { engines, dialects, routing } = await closingOnFailure(cache, createEngines(loaded, logger, (engine) => cache.decorate(queueingEngine(observedEngine(decorate(engine), observe), queue)), options.engineClients));
   const availability = new EngineAvailability();
   const policy = await closingOnFailure(cache, startPolicy(loaded, logger, options.lakeFormationClient));
   const longQueries = await startLongQueries(config.longQueries, env, engines, logger);
+  if (longQueries) metrics.countLongQueriesWith(() => longQueries.longQueries.store.countRunning());
   const verifier = createTokenVerifier(config.auth, {
     hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
   });
@@ -89,7 +97,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
   const live = startLive({ services, policy: policy.store, webhooks: config.alerts.webhooks, shared: cache.shared, env, logger });
 
-  const servers = new SchemaServers(logger, config.limits, persistedQuerySetup(config.persistedQueries, loaded.persistedDocuments));
+  const servers = new SchemaServers(logger, config.limits, persistedQuerySetup(config.persistedQueries, loaded.persistedDocuments), [requestSpanPlugin(), requestMetricsPlugin(metrics)]);
   const app = express();
   const httpServer = http.createServer(app);
   const subscriptions = startSubscriptions({
@@ -112,7 +120,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   app.disable('x-powered-by');
   app.use(pinoHttp({
     logger,
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
     // Only what an operator needs: headers carry bearer tokens and must never reach a log.
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
@@ -134,10 +142,11 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       });
     });
   });
+  app.get('/metrics', metricsEndpoint(metrics.registry, env));
   app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst' }));
   // The request rate is counted once the caller is known and before any GraphQL work.
   const requestRate = guards.requestRate ? [limitRequestRate(guards.requestRate, logger)] : [];
-  app.use('/graphql', requireBearerToken(verifier), ...requestRate, express.json({ limit: '1mb' }), (req, res, next) => {
+  app.use('/graphql', requestMetricsMiddleware(metrics), requestSpanMiddleware(), requireBearerToken(verifier), ...requestRate, express.json({ limit: '1mb' }), (req, res, next) => {
     const principal = res.locals['principal'] as Principal;
     const entitlement = policy.store.entitlementFor(principal.principals);
     const context = (): RequestContext => {

@@ -1,4 +1,4 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RequestHandler } from 'express';
@@ -36,7 +36,13 @@ export class SchemaServers {
     },
   });
 
-  constructor(private readonly logger: Logger, private readonly limits: DocumentLimits, private readonly persisted: PersistedQuerySetup) {}
+  /** `plugins` run in every schema's server, after the built-in ones (observability). */
+  constructor(
+    private readonly logger: Logger,
+    private readonly limits: DocumentLimits,
+    private readonly persisted: PersistedQuerySetup,
+    private readonly plugins: readonly ApolloServerPlugin<RequestContext>[] = [],
+  ) {}
 
   /** The request's context comes from `res.locals.context`, set by the route for this caller. */
   async handlerFor(key: string, catalog: Catalog): Promise<RequestHandler> {
@@ -72,6 +78,7 @@ export class SchemaServers {
         limitsPlugin(this.limits),
         queryStatsPlugin(),
         requestLogPlugin(this.logger),
+        ...this.plugins,
       ],
     });
     await apollo.start();

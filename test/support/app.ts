@@ -47,8 +47,8 @@ export interface TestAppOptions {
   readonly lakeFormationClient?: LakeFormationClient;
   /** SDK clients for AWS engines, made once the (configured) lake exists, e.g. against an emulator over it. */
   readonly engineClients?: (loaded: LoadedConfig) => Promise<EngineClients>;
-  /** Environment variables the server sees besides the JWT secret. */
-  readonly env?: Readonly<Record<string, string>>;
+  /** Environment variables besides the JWT secret (e.g. LAKEGATE_METRICS_TOKEN). */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {

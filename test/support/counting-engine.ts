@@ -1,4 +1,5 @@
 import { EngineError } from '../../src/datasources/errors';
+import { onAbort } from '../../src/datasources/shared/abort';
 import type {
   DetachableOptions, Detached, Engine, ExecuteOptions, QueryProbe, QueryResult, ResumableEngine,
 } from '../../src/datasources/types';
@@ -78,13 +79,13 @@ export class CountingEngine implements Engine {
     return new Promise((resolve, reject) => {
       const cancel = (): void => reject(new EngineError('QUERY_CANCELLED', 'the query was cancelled', this.name));
       if (options.signal?.aborted) return cancel();
-      options.signal?.addEventListener('abort', cancel, { once: true });
+      const forgetAbort = options.signal ? onAbort(options.signal, cancel) : undefined;
       const timer = options.deadline === undefined
         ? undefined
         : setTimeout(() => reject(new EngineError('QUERY_TIMEOUT', 'the query exceeded its time limit', this.name)), Math.max(0, options.deadline - Date.now()));
       void until.then(() => {
         clearTimeout(timer);
-        options.signal?.removeEventListener('abort', cancel);
+        forgetAbort?.();
         resolve();
       });
     });

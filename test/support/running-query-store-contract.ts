@@ -135,6 +135,21 @@ export function runningQueryStoreContract(makeReplicas: MakeReplicas): void {
     assert.deepEqual(await s.a.lookup(handle), { state: 'unknown' });
   });
 
+  test('countRunning counts the records every replica sees, until they are retired', async (t) => {
+    const s = makeReplicas(t);
+    if (!s) return;
+    assert.equal(await s.a.countRunning(), 0);
+    await s.a.claim(key(), start('q-1'), 1_000);
+    await s.b.claim(key('SELECT 2'), start('q-2'), 1_000);
+    await s.b.claim(key(), start('q-1'), 1_000);
+    assert.equal(await s.b.countRunning(), 2, 'a second claim of one key is the same query');
+    await s.a.complete(key());
+    assert.equal(await s.a.countRunning(), 1);
+    s.clock.now += 2_000;
+    assert.equal(await s.b.tryLockForStop(key('SELECT 2'), 1_000), true);
+    assert.equal(await s.a.countRunning(), 0);
+  });
+
   test('fail retires the record like complete, and the handle tells a failed query from a finished one', async (t) => {
     const s = makeReplicas(t);
     if (!s) return;

@@ -1,3 +1,5 @@
+import { onAbort } from '../shared/abort';
+
 interface Flight<T> {
   readonly promise: Promise<T>;
   readonly controller: AbortController;
@@ -52,8 +54,8 @@ export class SingleFlight<T> {
       flight.controller.abort();
     };
     if (signal.aborted) return leave();
-    signal.addEventListener('abort', leave, { once: true });
-    const forget = (): void => signal.removeEventListener('abort', leave);
+    // A request's signal is shared by all its queries: one listener on it, not one per flight joined.
+    const forget = onAbort(signal, leave);
     flight.promise.then(forget, forget);
   }
 
@@ -70,8 +72,7 @@ export function waitOn<T>(shared: Promise<T>, signal: AbortSignal | undefined, c
   if (!signal) return shared;
   if (signal.aborted) return Promise.reject(cancelled());
   return new Promise<T>((resolve, reject) => {
-    const abandon = (): void => reject(cancelled());
-    signal.addEventListener('abort', abandon, { once: true });
-    shared.then(resolve, reject).finally(() => signal.removeEventListener('abort', abandon));
+    const forget = onAbort(signal, () => reject(cancelled()));
+    shared.then(resolve, reject).finally(forget);
   });
 }

@@ -3,6 +3,9 @@ import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, INTEGER, VARCHAR, type DuckDBC
 import type { GlueTable } from '../../catalog/types';
 import type { BoundParam, CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
+import { onAbort } from '../shared/abort';
+import { EngineLifecycle } from '../shared/lifecycle';
+import { QueryStop } from '../shared/stop';
 import type { Engine, ExecuteOptions, QueryResult, Row } from '../types';
 import { createViewSql, localFolder, type LakeLayout } from './views';
 
@@ -40,34 +43,54 @@ class LocalEngine implements Engine {
   readonly name = 'local';
   readonly dialect = 'duckdb';
   readonly capabilities = { cancellable: true, reportsBytesScanned: false };
-  private closed = false;
+  private readonly lifecycle = new EngineLifecycle('local', 'local');
 
   constructor(private readonly instance: DuckDBInstance) {}
 
   async execute(query: CompiledQuery, options: ExecuteOptions = {}): Promise<QueryResult> {
-    if (this.closed) throw new EngineError('ENGINE_UNAVAILABLE', 'the local engine is shut down', this.name);
-    if (options.signal?.aborted) throw new EngineError('QUERY_CANCELLED', 'the query was cancelled', this.name);
-    if (options.deadline !== undefined && Date.now() >= options.deadline) {
-      throw new EngineError('QUERY_TIMEOUT', 'the query exceeded its time limit before it started', this.name);
-    }
+    this.lifecycle.admit(options);
+    return this.lifecycle.track(this.run(query, options));
+  }
+
+  private async run(query: CompiledQuery, options: ExecuteOptions): Promise<QueryResult> {
     const queryId = randomUUID();
     const started = performance.now();
-    const connection = await this.instance.connect();
-    const stop = interruptOn(connection, options);
+    const stop = new QueryStop(options, this.lifecycle.shutdownSignal, 'local');
     try {
-      const reader = await connection.runAndReadAll(query.sql, query.params.map((param) => param.value), query.params.map(bindingType));
-      const rows = reader.getRowObjectsJson() as Row[];
+      const rows = await this.read(query, stop);
       return { rows, stats: { queryId, durationMs: performance.now() - started, bytesScanned: null, rows: rows.length } };
     } catch (error) {
-      throw stop.reason() ?? new EngineError('QUERY_FAILED', (error as Error).message, this.name, queryId);
+      const reason = stop.stopReason;
+      throw reason ? new EngineError(reason.code, reason.message, this.name, queryId) : new EngineError('QUERY_FAILED', (error as Error).message, this.name, queryId);
     } finally {
       stop.dispose();
+    }
+  }
+
+  /** On a connection of its own, interrupted when the query must stop: the caller's abort, the deadline, or the engine closing. */
+  private async read(query: CompiledQuery, stop: QueryStop): Promise<Row[]> {
+    const connection = await this.instance.connect();
+    try {
+      // Stopped while connecting: `run` reports the stop's reason.
+      if (stop.stopReason) throw new Error(stop.stopReason.message);
+      const reading = connection.runAndReadAll(query.sql, query.params.map((param) => param.value), query.params.map(bindingType));
+      const forgetInterrupt = onAbort(stop.signal, () => interruptUntilSettled(connection, reading));
+      try {
+        return (await reading).getRowObjectsJson() as Row[];
+      } finally {
+        forgetInterrupt();
+      }
+    } finally {
       connection.closeSync();
     }
   }
 
   async health(): Promise<boolean> {
-    if (this.closed) return false;
+    if (this.lifecycle.closed) return false;
+    return this.lifecycle.track(this.selectOne());
+  }
+
+  private async selectOne(): Promise<boolean> {
     const connection = await this.instance.connect();
     try {
       await connection.run('SELECT 1');
@@ -77,11 +100,27 @@ class LocalEngine implements Engine {
     }
   }
 
+  /**
+   * Interrupts the running queries and waits for them (a health check too) before closing the
+   * database: a connection opened or used on a closed instance crashes the process.
+   */
   async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    this.instance.closeSync();
+    if (await this.lifecycle.close()) this.instance.closeSync();
   }
+}
+
+/** How often an interrupt is repeated until the query gives up. */
+const INTERRUPT_RETRY_MS = 20;
+
+/**
+ * Interrupts `connection` now and again until `reading` settles: DuckDB forgets an interrupt that
+ * comes before the query has begun (it may still be waiting for a worker thread).
+ */
+function interruptUntilSettled(connection: DuckDBConnection, reading: Promise<unknown>): void {
+  connection.interrupt();
+  const again = setInterval(() => connection.interrupt(), INTERRUPT_RETRY_MS);
+  const stop = (): void => clearInterval(again);
+  reading.then(stop, stop);
 }
 
 /**
@@ -93,25 +132,4 @@ function bindingType({ value, type }: BoundParam): DuckDBType {
   if (typeof value === 'boolean') return BOOLEAN;
   if (type.kind === 'int') return INTEGER;
   return type.kind === 'bigint' ? BIGINT : DOUBLE;
-}
-
-/** Interrupts the connection when the caller aborts or the deadline passes, and says which. */
-function interruptOn(connection: DuckDBConnection, options: ExecuteOptions) {
-  let reason: EngineError | null = null;
-  const interrupt = (error: EngineError): void => {
-    reason ??= error;
-    connection.interrupt();
-  };
-  const onAbort = (): void => interrupt(new EngineError('QUERY_CANCELLED', 'the query was cancelled', 'local'));
-  options.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer = options.deadline === undefined
-    ? undefined
-    : setTimeout(() => interrupt(new EngineError('QUERY_TIMEOUT', 'the query exceeded its time limit', 'local')), Math.max(0, options.deadline - Date.now()));
-  return {
-    reason: () => reason,
-    dispose: () => {
-      clearTimeout(timer);
-      options.signal?.removeEventListener('abort', onAbort);
-    },
-  };
 }

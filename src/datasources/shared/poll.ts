@@ -1,3 +1,5 @@
+import { onAbort } from './abort';
+
 /**
  * How the polling adapters (Athena, Redshift Data) ask for a query's state: fast at first, then
  * backing off geometrically to a cap, with every poll of one engine going through a shared rate
@@ -66,14 +68,13 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      forgetAbort?.();
       resolve();
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const forgetAbort = signal ? onAbort(signal, () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }) : undefined;
   });
 }

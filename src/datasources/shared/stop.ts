@@ -1,5 +1,6 @@
 import type { EngineErrorCode } from '../errors';
 import type { ExecuteOptions } from '../types';
+import { onAbort } from './abort';
 
 export interface StopReason {
   readonly code: Extract<EngineErrorCode, 'QUERY_CANCELLED' | 'QUERY_TIMEOUT' | 'ENGINE_UNAVAILABLE'>;
@@ -27,17 +28,16 @@ export class QueryStop {
 
   /** `engine` names the engine in the shutdown message (`the Athena engine is shutting down`). */
   constructor(options: ExecuteOptions, shutdown: AbortSignal, engine: string) {
-    const onAbort = (): void => this.trip({ code: 'QUERY_CANCELLED', message: 'the query was cancelled' });
-    const onShutdown = (): void => this.trip({ code: 'ENGINE_UNAVAILABLE', message: `the ${engine} engine is shutting down` });
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    shutdown.addEventListener('abort', onShutdown, { once: true });
+    // Both signals are shared (by a request's queries, by all of the engine's): one listener each, whatever the number of queries.
+    const forgetAbort = options.signal ? onAbort(options.signal, () => this.trip({ code: 'QUERY_CANCELLED', message: 'the query was cancelled' })) : undefined;
+    const forgetShutdown = onAbort(shutdown, () => this.trip({ code: 'ENGINE_UNAVAILABLE', message: `the ${engine} engine is shutting down` }));
     const left = options.deadline === undefined ? undefined : options.deadline - Date.now();
     this.timer = left === undefined || left > MAX_TIMER_MS
       ? undefined
       : setTimeout(() => this.trip({ code: 'QUERY_TIMEOUT', message: 'the query exceeded its time limit' }), Math.max(0, left));
     this.detach = () => {
-      options.signal?.removeEventListener('abort', onAbort);
-      shutdown.removeEventListener('abort', onShutdown);
+      forgetAbort?.();
+      forgetShutdown();
     };
   }
 

@@ -17,7 +17,7 @@ export async function runKpi(kpi: Kpi, args: KpiArgs, path: string, context: Pla
   const dataset = context.catalog.datasets.find((candidate) => candidate.name === kpi.dataset);
   if (!dataset) throw new LakegateError('FORBIDDEN', `kpis.${kpi.name}: you may not read its dataset`);
   context.kpiRefresher?.record(kpi, args, context.caller);
-  const target = { dataset, path, route: kpiRoute(kpi, dataset), cache: { ttlMs: kpi.freshnessMs, ...(options.refresh ? { refresh: true } : {}) } };
+  const target = { dataset, path, kpi: kpi.name, route: kpiRoute(kpi, dataset), cache: { ttlMs: kpi.freshnessMs, ...(options.refresh ? { refresh: true } : {}) } };
   const latest = args.to ? null : await latestData(kpi, dataset, target, context);
   const range = resolveRange(kpi, args, latest);
   if (!range) return [];

@@ -90,6 +90,11 @@ export class MemoryRunningQueryStore implements RunningQueryStore {
       .slice(0, limit);
   }
 
+  async countRunning(): Promise<number> {
+    this.purgeExpired();
+    return this.records.size;
+  }
+
   async tryLockForStop(key: string, ttlMs: number): Promise<boolean> {
     const record = this.live(this.records, key)?.value;
     if (!record || record.abandonAt > this.now()) return false;

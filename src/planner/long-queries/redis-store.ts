@@ -125,6 +125,11 @@ export class RedisRunningQueryStore implements RunningQueryStore {
     return (await this.retire(COMPLETE, key, 'failed')) === 1;
   }
 
+  /** One ZCARD: every record is in the abandon set until it is retired (a sweep drops orphans). */
+  async countRunning(): Promise<number> {
+    return this.redis.zcard(this.abandonKey());
+  }
+
   /** Records whose abandonAt is at or before `now`, oldest first, at most `limit`. */
   async abandoned(now: number, limit: number): Promise<RunningQueryRecord[]> {
     const keys = await this.redis.zrangebyscore(this.abandonKey(), '-inf', now, 'LIMIT', 0, limit);

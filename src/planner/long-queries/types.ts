@@ -56,6 +56,8 @@ export interface RunningQueryStore {
   fail(key: string): Promise<boolean>;
   /** Records whose abandonAt is at or before `now`, oldest first, at most `limit`. */
   abandoned(now: number, limit: number): Promise<RunningQueryRecord[]>;
+  /** How many engine queries are recorded as running: every replica's when the store is shared (the metrics gauge). */
+  countRunning(): Promise<number>;
   /** True for exactly one caller, and only while the record is still abandoned; the record is retired (`abandoned`) and the winner stops the query. */
   tryLockForStop(key: string, ttlMs: number): Promise<boolean>;
 }
