@@ -4,6 +4,7 @@ import path from 'node:path';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { resolveLocalSignIn } from '../auth/local-sign-in';
 import { resolveHs256Secret } from '../auth/secret';
 import { createTokenVerifier } from '../auth/verifier';
 import type { Issue } from '../catalog/types';
@@ -24,6 +25,8 @@ import { plannerContext, type PlannerServices } from './planner-context';
 import { startLongQueries } from './long-queries';
 import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
+import { createDashboardRouter } from './dashboard/router';
+import { createDevSignInRouter, DEV_TOKEN_PATH } from './dev-sign-in';
 import { createPlaygroundRouter } from './playground';
 import { SchemaServers } from './schema-servers';
 
@@ -74,9 +77,10 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const availability = new EngineAvailability();
   const policy = await closingOnFailure(cache, startPolicy(loaded, logger, options.lakeFormationClient));
   const longQueries = await startLongQueries(config.longQueries, env, engines, logger);
-  const verifier = createTokenVerifier(config.auth, {
-    hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
-  });
+  const hs256Secret = resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE));
+  const verifier = createTokenVerifier(config.auth, { hs256Secret });
+  // Local mode only (see resolveLocalSignIn): the pages may sign in as a dev role; otherwise those routes do not exist.
+  const signIn = resolveLocalSignIn(config.auth, env, hs256Secret);
   const services: PlannerServices = { engines, dialects, routing, availability, limits: config.limits, audit: logger.child({ audit: true }) };
   const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
   const live = startLive({ services, policy: policy.store, webhooks: config.alerts.webhooks, shared: cache.shared, env, logger });
@@ -123,7 +127,10 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       res.status(healthy ? 200 : 503).json({ status: healthy ? 'ready' : 'unavailable', engines: Object.fromEntries(checks), ...store, cache: cache.state() });
     });
   });
-  app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst' }));
+  if (signIn) app.use(createDevSignInRouter(signIn));
+  const pageSignIn = signIn ? { roles: signIn.roles, tokenUrl: DEV_TOKEN_PATH } : null;
+  app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst', signIn: pageSignIn }));
+  app.use(createDashboardRouter({ endpoint: '/graphql', signIn, tokenUrl: DEV_TOKEN_PATH }));
   app.use('/graphql', requireBearerToken(verifier), express.json({ limit: '1mb' }), (req, res, next) => {
     const principal = res.locals['principal'] as Principal;
     const entitlement = policy.store.entitlementFor(principal.principals);

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import pino, { type Logger } from 'pino';
 import request from 'supertest';
@@ -5,7 +7,7 @@ import { signDevToken } from '../../src/auth/dev-token';
 import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
 import type { LimitsConfig } from '../../src/config/schema';
 import type { Engine } from '../../src/datasources/types';
-import { createLakegate, type Lakegate } from '../../src/server/app';
+import { createLakegate, DEV_SECRET_FILE, type Lakegate } from '../../src/server/app';
 import type { EngineClients } from '../../src/server/engines';
 import { createTestLake, type TestLake } from './lake';
 
@@ -42,6 +44,11 @@ export interface TestAppOptions {
   readonly engineClients?: (loaded: LoadedConfig) => Promise<EngineClients>;
   /** Environment variables the server sees besides the JWT secret. */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Local mode: the HS256 secret comes from the dev secret file beside the configuration (holding
+   * TEST_SECRET, so `token()` still signs valid tokens) instead of LAKEGATE_JWT_SECRET.
+   */
+  readonly localMode?: boolean;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -64,7 +71,8 @@ export async function startConfiguredApp(configFile: string, options: Omit<TestA
   const { config } = result.value;
   const patched = { ...result.value, config: { ...config, limits: { ...config.limits, ...options.limits } } };
   const loaded = { value: options.configure ? options.configure(patched) : patched };
-  const env = { ...options.env, LAKEGATE_JWT_SECRET: TEST_SECRET };
+  if (options.localMode) writeFileSync(path.join(loaded.value.dir, DEV_SECRET_FILE), `${TEST_SECRET}\n`, { mode: 0o600 });
+  const env = options.localMode ? { ...options.env } : { ...options.env, LAKEGATE_JWT_SECRET: TEST_SECRET };
   const lakegate = await createLakegate({
     loaded: loaded.value,
     logger: options.logger ?? pino({ level: 'silent' }),

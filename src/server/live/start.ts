@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type Redis from 'ioredis';
 import type { Logger } from 'pino';
 import type { WebhookConfig } from '../../config/schema';
@@ -45,6 +46,8 @@ export interface LiveOptions {
 export function startLive(options: LiveOptions): RunningLive {
   const logger = options.logger.child({ component: 'live' });
   const stopping = new AbortController();
+  // Every live evaluation of this replica listens to this one signal: a dashboard alone runs a dozen at once.
+  setMaxListeners(0, stopping.signal);
   const contextFor = (caller: Caller) => plannerContext(options.services, {
     caller: { subject: LIVE_SUBJECT, principals: caller.principals },
     entitlement: options.policy.entitlementFor(caller.principals),
