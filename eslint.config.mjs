@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // The dashboard's browser modules: plain JavaScript run by the browser, served as they are.
-    files: ['src/server/dashboard/assets/**/*.js'],
+    files: ['src/server/dashboard/assets/**/*.mjs'],
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries([

@@ -13,7 +13,7 @@ export const DASHBOARD_ASSET_PREFIX = '/dashboard/assets';
  */
 const OWN_FILES: readonly string[] = [
   'dashboard.css',
-  'main.js', 'session.js', 'api.js', 'live.js', 'kpi-view.js', 'tile.js', 'chart.js', 'series.js', 'format.js', 'alerts.js', 'dom.js',
+  'main.mjs', 'session.mjs', 'api.mjs', 'live.mjs', 'kpi-view.mjs', 'tile.mjs', 'chart.mjs', 'series.mjs', 'format.mjs', 'alerts.mjs', 'dom.mjs',
 ];
 
 export interface DashboardAssets {

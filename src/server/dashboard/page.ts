@@ -59,7 +59,7 @@ ${signIn ? renderRolePicker(signIn, options.path) : renderTokenForm()}
 <script type="application/json" id="dashboard-config">${serializeJsonForScript(config)}</script>
 <script nonce="${nonce}" src="${src('uPlot.iife.min.js')}"></script>
 <script nonce="${nonce}" src="${src('graphql-ws.min.js')}"></script>
-<script nonce="${nonce}" type="module" src="${src('main.js')}"></script>
+<script nonce="${nonce}" type="module" src="${src('main.mjs')}"></script>
 </body>
 </html>
 `;

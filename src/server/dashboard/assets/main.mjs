@@ -1,8 +1,8 @@
-import { loadKpis, Unauthorized } from './api.js';
-import { startAlerts } from './alerts.js';
-import { startKpiView } from './kpi-view.js';
-import { openLive } from './live.js';
-import { bindTokenForm, devTokenSource, forgetPastedToken, pastedTokenSource } from './session.js';
+import { loadKpis, Unauthorized } from './api.mjs';
+import { startAlerts } from './alerts.mjs';
+import { startKpiView } from './kpi-view.mjs';
+import { openLive } from './live.mjs';
+import { bindTokenForm, devTokenSource, forgetPastedToken, pastedTokenSource } from './session.mjs';
 
 const config = JSON.parse(document.getElementById('dashboard-config').textContent);
 const status = document.getElementById('status');

@@ -1,6 +1,6 @@
-import { createChart } from './chart.js';
-import { element } from './dom.js';
-import { describeBucket, describeChange, finestGrain, thresholdState, valueFormatter } from './format.js';
+import { createChart } from './chart.mjs';
+import { element } from './dom.mjs';
+import { describeBucket, describeChange, finestGrain, thresholdState, valueFormatter } from './format.mjs';
 
 let tiles = 0;
 

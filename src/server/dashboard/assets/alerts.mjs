@@ -1,4 +1,4 @@
-import { element } from './dom.js';
+import { element } from './dom.mjs';
 
 const MAX_ALERTS = 20;
 const QUERY = 'subscription { kpiAlerts { kpi threshold crossed value time dimensions message } }';

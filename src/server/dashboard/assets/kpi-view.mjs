@@ -1,5 +1,5 @@
-import { seriesByDimension, totalSeries } from './series.js';
-import { createTile } from './tile.js';
+import { seriesByDimension, totalSeries } from './series.mjs';
+import { createTile } from './tile.mjs';
 
 /** Lines a breakdown draws at most; the rest are counted in a note. */
 const MAX_LINES = 8;

@@ -1,4 +1,4 @@
-import { epochSeconds } from './format.js';
+import { epochSeconds } from './format.mjs';
 
 /**
  * KPI points → what a chart draws: bucket starts (seconds) and lines of values aligned to them,
