@@ -104,7 +104,7 @@ async function serve(loaded: LoadedConfig): Promise<number> {
   const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
   const lakegate = await createLakegate({ loaded, logger, env: process.env });
   const url = await lakegate.listen(positiveInt(process.env['PORT'], 4000, 'PORT'), process.env['HOST'] ?? 'localhost');
-  logger.info({ url: `${url}/graphql`, config: loaded.file }, 'Lakegate is serving; open the playground in a browser');
+  logger.info({ url: `${url}/graphql`, dashboard: `${url}/dashboard`, config: loaded.file }, 'Lakegate is serving; open the playground or the dashboard in a browser');
   return new Promise((resolve) => {
     const shutdown = (signal: string): void => {
       logger.info({ signal }, 'shutting down: finishing in-flight requests');

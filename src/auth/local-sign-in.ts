@@ -10,6 +10,8 @@ export interface PageToken {
   readonly token: string;
   /** The token's `exp` (seconds since the epoch). */
   readonly expiresAt: number;
+  /** Its lifetime in seconds: what a page times its renewal by, whatever its own clock says. */
+  readonly expiresIn: number;
 }
 
 /** The server signing its own pages in as a sample role: only ever built in local mode. */
@@ -44,8 +46,8 @@ export function resolveLocalSignIn(config: AuthConfig, env: Readonly<Record<stri
     mint: (role) => {
       if (!roles.includes(role)) return null;
       const token = signDevToken(config, hs256Secret, role, PAGE_TOKEN_TTL_SECONDS);
-      const { exp } = jwt.decode(token) as { exp: number };
-      return { role, token, expiresAt: exp };
+      const { exp, iat } = jwt.decode(token) as { exp: number; iat: number };
+      return { role, token, expiresAt: exp, expiresIn: exp - iat };
     },
   };
 }

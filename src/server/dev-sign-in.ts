@@ -6,7 +6,7 @@ import { errorBody } from './errors';
 export const DEV_TOKEN_PATH = '/dev-token';
 
 /**
- * `POST /dev-token` with `{ "role": NAME }` answers `{ role, token, expiresAt }`. Mounted only in
+ * `POST /dev-token` with `{ "role": NAME }` answers `{ role, token, expiresAt, expiresIn }`. Mounted only in
  * local mode. The role travels in the body and the token in the answer, so neither reaches the
  * request log; a JSON body needs a CORS preflight, which this server never grants, and a browser
  * that says the request comes from another site is refused outright.

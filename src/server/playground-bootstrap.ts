@@ -69,7 +69,7 @@ export const PLAYGROUND_BOOTSTRAP_SCRIPT = `
     }).then(function (answer) {
       state.headers = JSON.stringify({ Authorization: 'Bearer ' + answer.token }, null, 2);
       render();
-      showRole(role, 'Exploring as ' + role + ' (token valid until ' + new Date(answer.expiresAt * 1000).toLocaleTimeString() + ').');
+      showRole(role, 'Exploring as ' + role + ' (token valid for ' + Math.round(answer.expiresIn / 60) + ' minutes; click again for a new one).');
     }, function (error) {
       showRole(null, 'Could not sign in as ' + role + ': ' + error.message);
     });

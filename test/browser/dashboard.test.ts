@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { PAGE_TOKEN_TTL_SECONDS } from '../../src/auth/local-sign-in';
 import { startTestApp, type TestApp } from '../support/app';
 import { withKpiSettings } from '../support/cached-app';
 import { appendTransactionsDay, createTestLake, type TestLake } from '../support/lake';
@@ -35,12 +36,13 @@ after(async () => {
 });
 
 /** The dashboard signed in as `role` at that viewport, once its status says it is done loading. */
-async function openDashboard(role: string, viewport: { width: number; height: number }): Promise<{ page: Page; watch: PageWatch }> {
+async function openDashboard(role: string, viewport: { width: number; height: number }, prepare?: (page: Page) => Promise<void>): Promise<{ page: Page; watch: PageWatch }> {
   const context = await browser.newContext({ viewport });
   const foreign = await guardOrigin(context, origin);
   const page = await context.newPage();
   page.setDefaultTimeout(60_000);
   const watch = watchPage(page, origin, foreign);
+  await prepare?.(page);
   await page.goto(new URL(`/dashboard?role=${role}`, origin).href);
   await page.locator('#status').filter({ hasText: /live\.|no KPI/ }).waitFor();
   return { page, watch };
@@ -115,5 +117,26 @@ test('at phone width the tiles stack and nothing overflows horizontally', { skip
   const screenshot = artifactPath('dashboard', 'dashboard-phone.png');
   await page.screenshot({ path: screenshot, fullPage: true });
   t.diagnostic(`screenshot: ${screenshot}`);
+  await closeClean(page, watch);
+});
+
+test('the page renews its dev token a minute before it runs out, and the live connection moves to the new one', { skip: missing ?? false, timeout: 120_000 }, async () => {
+  const tokenRequests: string[] = [];
+  const { page, watch } = await openDashboard('analyst', { width: 1280, height: 800 }, async (page) => {
+    page.on('request', (req) => {
+      if (new URL(req.url()).pathname === '/dev-token') tokenRequests.push(req.method());
+    });
+    await page.clock.install();
+  });
+  await shownValue(page, 'revenue');
+  assert.deepEqual(tokenRequests, ['POST'], 'one token to start with');
+
+  // The page's clock jumps to thirty seconds before expiry: past the renewal point.
+  const reconnected = page.waitForEvent('websocket');
+  await page.clock.fastForward((PAGE_TOKEN_TTL_SECONDS - 30) * 1000);
+  const socket = await reconnected;
+  await socket.waitForEvent('framereceived', { predicate: (frame) => String(frame.payload).includes('"type":"next"') });
+  assert.deepEqual(tokenRequests, ['POST', 'POST'], 'one renewal');
+  assert.match(await page.locator('#status').innerText(), /live\./);
   await closeClean(page, watch);
 });

@@ -38,7 +38,7 @@ test('in local mode POST /dev-token mints a fifteen-minute token for the asked d
   const res = await request(local.lakegate.app).post('/dev-token').send({ role: 'analyst' });
   assert.equal(res.status, 200, res.text);
   assert.equal(res.headers['cache-control'], 'no-store');
-  const { role, token, expiresAt } = res.body as { role: string; token: string; expiresAt: number };
+  const { role, token, expiresAt, expiresIn } = res.body as { role: string; token: string; expiresAt: number; expiresIn: number };
   assert.equal(role, 'analyst');
   const auth = local.loaded.config.auth;
   const claims = jwt.verify(token, TEST_SECRET, { algorithms: ['HS256'], issuer: auth.issuer!, audience: auth.audience! }) as JwtPayload;
@@ -46,6 +46,7 @@ test('in local mode POST /dev-token mints a fifteen-minute token for the asked d
   assert.deepEqual(rest, { ...auth.devRoles['analyst'], sub: 'dev-analyst', iss: auth.issuer, aud: auth.audience }, 'the role\'s claims and nothing more');
   assert.equal(exp! - iat!, PAGE_TOKEN_TTL_SECONDS);
   assert.equal(expiresAt, exp);
+  assert.equal(expiresIn, PAGE_TOKEN_TTL_SECONDS);
 
   const catalog = await request(local.lakegate.app).post('/graphql').set('Authorization', `Bearer ${token}`).send({ query: '{ catalog { kpis { name } } }' });
   assert.equal(catalog.status, 200);

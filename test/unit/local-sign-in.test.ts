@@ -45,6 +45,7 @@ test('a page token is for the asked role only, signed with the dev secret, and l
   assert.ok(PAGE_TOKEN_TTL_SECONDS <= 15 * 60);
   assert.ok(iat! >= before);
   assert.equal(minted.expiresAt, exp);
+  assert.equal(minted.expiresIn, PAGE_TOKEN_TTL_SECONDS);
   assert.equal(minted.role, 'hr');
 });
 

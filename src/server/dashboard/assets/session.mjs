@@ -8,12 +8,24 @@ const STORAGE_KEY = 'lakegate.dashboard.token';
 const RENEW_BEFORE_MS = 60_000;
 const RETRY_MS = 10_000;
 
-/** Local mode: short-lived dev tokens for one role, from the server's local-only endpoint. */
+/**
+ * Local mode: short-lived dev tokens for one role, from the server's local-only endpoint. Renewal
+ * is timed by the token's lifetime on this page's clock, so a clock that is off does not matter.
+ */
 export function devTokenSource(tokenUrl, role) {
   let current = null;
+  let expiresAtMs = 0;
+  let pending = null;
   let timer;
   const listeners = [];
-  async function renew() {
+  // Callers asking at the same moment share one request.
+  function renew() {
+    pending ??= fetchToken().finally(() => {
+      pending = null;
+    });
+    return pending;
+  }
+  async function fetchToken() {
     const response = await fetch(tokenUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
@@ -22,7 +34,8 @@ export function devTokenSource(tokenUrl, role) {
     });
     if (!response.ok) throw new Error(`signing in as ${role} failed (HTTP ${response.status})`);
     current = await response.json();
-    schedule(current.expiresAt * 1000 - Date.now() - RENEW_BEFORE_MS);
+    expiresAtMs = Date.now() + current.expiresIn * 1000;
+    schedule(current.expiresIn * 1000 - RENEW_BEFORE_MS);
     return current.token;
   }
   function schedule(delayMs) {
@@ -35,7 +48,7 @@ export function devTokenSource(tokenUrl, role) {
   return {
     label: `${role} (local mode)`,
     renewable: true,
-    token: () => (current && current.expiresAt * 1000 - Date.now() > RENEW_BEFORE_MS / 2 ? Promise.resolve(current.token) : renew()),
+    token: () => (current && expiresAtMs - Date.now() > RENEW_BEFORE_MS / 2 ? Promise.resolve(current.token) : renew()),
     onRenewed: (listener) => void listeners.push(listener),
   };
 }
