@@ -14,4 +14,14 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  {
+    // The dashboard's browser modules: plain JavaScript run by the browser, served as they are.
+    files: ['src/server/dashboard/assets/**/*.mjs'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries([
+        'window', 'document', 'fetch', 'sessionStorage', 'setTimeout', 'clearTimeout', 'ResizeObserver', 'URL', 'Intl',
+      ].map((name) => [name, 'readonly'])),
+    },
+  },
 );

@@ -124,7 +124,7 @@ async function startServing(loaded: LoadedConfig, logger: Logger, port: number):
   try {
     const lakegate = await createLakegate({ loaded, logger, env: process.env });
     const url = await lakegate.listen(port, process.env['HOST'] ?? 'localhost');
-    logger.info({ url: `${url}/graphql`, config: loaded.file }, 'Lakegate is serving; open the playground in a browser');
+    logger.info({ url: `${url}/graphql`, dashboard: `${url}/dashboard`, config: loaded.file }, 'Lakegate is serving; open the playground or the dashboard in a browser');
     return lakegate;
   } catch (error) {
     logger.fatal({ err: error }, 'Lakegate could not start');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import express, { type ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import { resolveLocalSignIn } from '../auth/local-sign-in';
 import { resolveHs256Secret } from '../auth/secret';
 import { createTokenVerifier } from '../auth/verifier';
 import type { Issue } from '../catalog/types';
@@ -31,6 +32,8 @@ import { startGuards } from './guards';
 import { limitRequestRate } from './request-rate';
 import { persistedQuerySetup } from './persisted-queries';
 import { metricsEndpoint } from './metrics-endpoint';
+import { createDashboardRouter } from './dashboard/router';
+import { createDevSignInRouter, DEV_TOKEN_PATH } from './dev-sign-in';
 import { createPlaygroundRouter } from './playground';
 import { requestMetricsMiddleware, requestMetricsPlugin } from './request-metrics';
 import { requestSpanMiddleware, requestSpanPlugin } from './request-span';
@@ -89,9 +92,10 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const policy = await closingOnFailure(cache, startPolicy(loaded, logger, options.lakeFormationClient));
   const longQueries = await startLongQueries(config.longQueries, env, engines, logger);
   if (longQueries) metrics.countLongQueriesWith(() => longQueries.longQueries.store.countRunning());
-  const verifier = createTokenVerifier(config.auth, {
-    hs256Secret: resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE)),
-  });
+  const hs256Secret = resolveHs256Secret(config.auth, env, path.join(loaded.dir, DEV_SECRET_FILE));
+  const verifier = createTokenVerifier(config.auth, { hs256Secret });
+  // Local mode only (see resolveLocalSignIn): the pages may sign in as a dev role; otherwise those routes do not exist.
+  const signIn = resolveLocalSignIn(config.auth, env, hs256Secret);
   const guards = await startGuards(config, env, logger);
   const services: PlannerServices = { engines, dialects, routing, availability, limits: config.limits, audit: logger.child({ audit: true }) };
   const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
@@ -143,7 +147,10 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     });
   });
   app.get('/metrics', metricsEndpoint(metrics.registry, env));
-  app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst' }));
+  if (signIn) app.use(createDevSignInRouter(signIn));
+  const pageSignIn = signIn ? { roles: signIn.roles, tokenUrl: DEV_TOKEN_PATH } : null;
+  app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst', signIn: pageSignIn }));
+  app.use(createDashboardRouter({ endpoint: '/graphql', signIn, tokenUrl: DEV_TOKEN_PATH }));
   // The request rate is counted once the caller is known and before any GraphQL work.
   const requestRate = guards.requestRate ? [limitRequestRate(guards.requestRate, logger)] : [];
   app.use('/graphql', requestMetricsMiddleware(metrics), requestSpanMiddleware(), requireBearerToken(verifier), ...requestRate, express.json({ limit: '1mb' }), (req, res, next) => {

@@ -1,3 +1,6 @@
+import { escapeHtml, serializeJsonForScript } from './html';
+import { PLAYGROUND_BOOTSTRAP_SCRIPT } from './playground-bootstrap';
+
 /**
  * The GraphiQL playground page: one small HTML document, its inline bootstrap script and the
  * Content-Security-Policy that lets exactly that script (by nonce) and our own assets run.
@@ -18,6 +21,13 @@ export interface PlaygroundPageOptions {
   /** The command that prints a token, e.g. `npm run token -- --role analyst`. */
   readonly tokenHint: string;
   readonly assets: PlaygroundAssetUrls;
+  /** Local mode: one button per dev role, each fetching a token from `tokenUrl`. Null otherwise. */
+  readonly signIn: PlaygroundSignIn | null;
+}
+
+export interface PlaygroundSignIn {
+  readonly roles: readonly string[];
+  readonly tokenUrl: string;
 }
 
 export const PLAYGROUND_TITLE = 'Lakegate playground';
@@ -26,53 +36,6 @@ export const PLAYGROUND_TITLE = 'Lakegate playground';
 export function placeholderHeaders(tokenHint: string): string {
   return JSON.stringify({ Authorization: `Bearer <paste the output of ${tokenHint}>` }, null, 2);
 }
-
-/**
- * The bootstrap script. It is constant (the per-page values travel in a JSON data block), so it
- * never interpolates user-controlled text. It hands its CSP nonce to the style singleton GraphiQL's
- * dialogs use (`__webpack_nonce__`), and asks for the schema only once the headers hold a real
- * bearer token, so a first visit does not fire an introspection that can only answer 401.
- */
-const BOOTSTRAP_SCRIPT = `
-(function () {
-  'use strict';
-  window.__webpack_nonce__ = document.currentScript.nonce;
-  var config = JSON.parse(document.getElementById('lakegate-playground-config').textContent);
-  var fetcher = GraphiQL.createFetcher({ url: config.endpoint });
-  var root = ReactDOM.createRoot(document.getElementById('graphiql'));
-  function hasBearerToken(text) {
-    try {
-      var headers = JSON.parse(text);
-      if (!headers || typeof headers !== 'object') return false;
-      var name = Object.keys(headers).find(function (key) { return key.toLowerCase() === 'authorization'; });
-      return !!name && typeof headers[name] === 'string' && /^Bearer\\s+[^\\s<>]+$/.test(headers[name].trim());
-    } catch (error) {
-      return false;
-    }
-  }
-  var withSchema = hasBearerToken(config.headers);
-  function onEditHeaders(text) {
-    var next = hasBearerToken(text);
-    if (next !== withSchema) {
-      withSchema = next;
-      render();
-    }
-  }
-  function render() {
-    root.render(React.createElement(GraphiQL, {
-      fetcher: fetcher,
-      defaultQuery: config.defaultQuery,
-      defaultHeaders: config.headers,
-      defaultEditorToolsVisibility: 'headers',
-      isHeadersEditorEnabled: true,
-      shouldPersistHeaders: false,
-      schema: withSchema ? undefined : null,
-      onEditHeaders: onEditHeaders
-    }));
-  }
-  render();
-})();
-`;
 
 const PAGE_STYLE = `
 html, body { height: 100%; margin: 0; }
@@ -85,6 +48,12 @@ body { display: flex; flex-direction: column; }
   font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 13px;
   padding: 1px 4px; border-radius: 3px; background: rgba(0, 0, 0, 0.07);
 }
+.lakegate-roles {
+  display: flex; flex-wrap: wrap; align-items: center; gap: 6px; padding: 6px 16px;
+  font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; background: #eef4ff; border-bottom: 1px solid #c8d7f2;
+}
+.lakegate-roles button { font: inherit; padding: 2px 10px; border: 1px solid #7d97c4; border-radius: 12px; background: #fff; cursor: pointer; }
+.lakegate-roles button[aria-pressed="true"] { background: #2452a3; border-color: #2452a3; color: #fff; }
 #graphiql { flex: 1; min-height: 0; }
 `;
 
@@ -95,6 +64,7 @@ export function renderPlaygroundHtml(options: PlaygroundPageOptions, nonce: stri
     endpoint: options.endpoint,
     defaultQuery: options.defaultQuery,
     headers: placeholderHeaders(options.tokenHint),
+    signIn: options.signIn ? { tokenUrl: options.signIn.tokenUrl } : null,
   };
   return `<!doctype html>
 <html lang="en">
@@ -109,13 +79,14 @@ export function renderPlaygroundHtml(options: PlaygroundPageOptions, nonce: stri
 </head>
 <body>
 ${renderBanner(options.tokenHint)}
+${options.signIn ? renderRoleButtons(options.signIn.roles) : ''}
 <div id="graphiql">Loading the playground…</div>
 <noscript>The playground needs JavaScript. GraphQL clients can POST to ${escapeHtml(options.endpoint)}.</noscript>
 <script type="application/json" id="lakegate-playground-config">${serializeJsonForScript(config)}</script>
 <script nonce="${nonce}" src="${escapeHtml(assets.react)}"></script>
 <script nonce="${nonce}" src="${escapeHtml(assets.reactDom)}"></script>
 <script nonce="${nonce}" src="${escapeHtml(assets.graphiqlJs)}"></script>
-<script nonce="${nonce}">${BOOTSTRAP_SCRIPT}</script>
+<script nonce="${nonce}">${PLAYGROUND_BOOTSTRAP_SCRIPT}</script>
 </body>
 </html>
 `;
@@ -128,6 +99,15 @@ function renderBanner(tokenHint: string): string {
 Run <code>${hint}</code> and paste its output into the <strong>Headers</strong> tab below,
 in place of <code>&lt;paste the output of ${hint}&gt;</code> (keep <code>Bearer </code> in front).
 The schema (autocomplete, docs) loads as soon as a token is there.
+</div>`;
+}
+
+/** Local mode: one click explores the schema as a sample role (the script fetches its token). */
+function renderRoleButtons(roles: readonly string[]): string {
+  const buttons = roles.map((role) => `<button type="button" data-dev-role="${escapeHtml(role)}" aria-pressed="false">${escapeHtml(role)}</button>`);
+  return `<div class="lakegate-roles" role="group" aria-labelledby="lakegate-roles-title">
+<span id="lakegate-roles-title">Local mode — explore as:</span> ${buttons.join(' ')}
+<span id="lakegate-role-status" role="status" aria-live="polite"></span>
 </div>`;
 }
 
@@ -149,18 +129,4 @@ export function playgroundContentSecurityPolicy(nonce: string): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
   ].join('; ');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
-}
-
-/** JSON that cannot close its <script> element or open an HTML comment inside it. */
-function serializeJsonForScript(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
 }

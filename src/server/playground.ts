@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { playgroundContentSecurityPolicy, renderPlaygroundHtml, type PlaygroundAssetUrls } from './playground-page';
+import express, { type Request, type Response } from 'express';
+import { PAGE_HEADERS } from './html';
+import { CSS, JAVASCRIPT, packageAsset, resolvePackage, sendAsset, type PackageAsset } from './static-assets';
+import { playgroundContentSecurityPolicy, renderPlaygroundHtml, type PlaygroundAssetUrls, type PlaygroundSignIn } from './playground-page';
 
 export interface PlaygroundOptions {
   /** Where the page is served (GET, browsers only) and where it sends GraphQL requests, e.g. `/graphql`. */
@@ -10,21 +10,12 @@ export interface PlaygroundOptions {
   readonly defaultQuery: string;
   /** The command that prints a token, e.g. `npm run token -- --role analyst`. */
   readonly tokenHint: string;
+  /** Local mode: the dev roles and the endpoint that mints their tokens; without it the page shows no role picker. */
+  readonly signIn?: PlaygroundSignIn | null;
 }
 
 /** The only files the playground exposes, all under this prefix. */
 export const PLAYGROUND_ASSET_PREFIX = '/playground';
-
-interface PlaygroundAsset {
-  readonly file: string;
-  readonly contentType: string;
-  /** Package version, appended to the asset URL so an upgrade is never hidden by the long cache. */
-  readonly version: string;
-}
-
-const JAVASCRIPT = 'text/javascript; charset=utf-8';
-const CSS = 'text/css; charset=utf-8';
-const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
 
 /**
  * GET `endpoint` answers browsers (Accept prefers text/html) with the GraphiQL page and passes
@@ -33,21 +24,14 @@ const ONE_YEAR_MS = 365 * 24 * 60 * 60 * 1000;
  */
 export function createPlaygroundRouter(options: PlaygroundOptions): express.Router {
   const assets = resolvePlaygroundAssets();
-  const page = { ...options, assets: assetUrls(assets) };
+  const page = { ...options, signIn: options.signIn ?? null, assets: assetUrls(assets) };
   const router = express.Router();
 
   router.get(options.endpoint, (req, res, next) => {
     res.vary('Accept');
     if (req.accepts(['application/json', 'text/html']) !== 'text/html') return next();
     const nonce = randomBytes(16).toString('base64');
-    res.status(200).set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Content-Security-Policy': playgroundContentSecurityPolicy(nonce),
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      'Referrer-Policy': 'no-referrer',
-    });
+    res.status(200).set({ ...PAGE_HEADERS, 'Content-Security-Policy': playgroundContentSecurityPolicy(nonce) });
     res.send(renderPlaygroundHtml(page, nonce));
   });
   router.get(`${PLAYGROUND_ASSET_PREFIX}/:name`, (req, res, next) => {
@@ -61,20 +45,12 @@ export function createPlaygroundRouter(options: PlaygroundOptions): express.Rout
   return router;
 }
 
-function sendAsset(res: Response, asset: PlaygroundAsset, next: NextFunction): void {
-  res.setHeader('Content-Type', asset.contentType);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  res.sendFile(asset.file, { maxAge: ONE_YEAR_MS, immutable: true, dotfiles: 'deny' }, (error) => {
-    if (error && !res.headersSent) next(error);
-  });
-}
-
-/** Resolved once, through each package's own manifest, so hoisting or a nested install just works. */
-function resolvePlaygroundAssets(): ReadonlyMap<string, PlaygroundAsset> {
+/** The four GraphiQL/React files, from the installed packages. */
+function resolvePlaygroundAssets(): ReadonlyMap<string, PackageAsset> {
   const graphiql = resolvePackage('graphiql');
   const react = resolvePackage('react');
   const reactDom = resolvePackage('react-dom');
-  const entries: [string, PlaygroundAsset][] = [
+  const entries: [string, PackageAsset][] = [
     ['graphiql.min.js', packageAsset(graphiql, 'graphiql.min.js', JAVASCRIPT)],
     ['graphiql.min.css', packageAsset(graphiql, 'graphiql.min.css', CSS)],
     ['react.production.min.js', packageAsset(react, 'umd/react.production.min.js', JAVASCRIPT)],
@@ -83,24 +59,7 @@ function resolvePlaygroundAssets(): ReadonlyMap<string, PlaygroundAsset> {
   return new Map(entries);
 }
 
-interface ResolvedPackage {
-  readonly dir: string;
-  readonly version: string;
-}
-
-function resolvePackage(name: string): ResolvedPackage {
-  const manifest = require.resolve(`${name}/package.json`);
-  const { version } = JSON.parse(readFileSync(manifest, 'utf8')) as { version: string };
-  return { dir: path.dirname(manifest), version };
-}
-
-function packageAsset(pkg: ResolvedPackage, relative: string, contentType: string): PlaygroundAsset {
-  const file = path.join(pkg.dir, relative);
-  if (!existsSync(file)) throw new Error(`Playground asset ${file} is missing; reinstall dependencies`);
-  return { file, contentType, version: pkg.version };
-}
-
-function assetUrls(assets: ReadonlyMap<string, PlaygroundAsset>): PlaygroundAssetUrls {
+function assetUrls(assets: ReadonlyMap<string, PackageAsset>): PlaygroundAssetUrls {
   const url = (name: string): string => {
     const asset = assets.get(name);
     if (!asset) throw new Error(`Unknown playground asset ${name}`);

@@ -1,14 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type Browser, type Page, type Request } from 'playwright-core';
-
-export const CHROMIUM_PATH = '/usr/bin/chromium';
-
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync', '--no-first-run',
-];
+import type { Browser, Page, Request } from 'playwright-core';
+import { artifactPath, launchChromium } from './chromium';
 
 export interface PlaygroundCheckOptions {
   /** Path of the page, relative to baseUrl. Default `/graphql`. */
@@ -16,7 +7,6 @@ export interface PlaygroundCheckOptions {
   /** Where the screenshot goes. Default: a fresh temp directory. */
   readonly screenshotPath?: string;
   readonly timeoutMs?: number;
-  readonly executablePath?: string;
 }
 
 export interface PlaygroundCheckResult {
@@ -48,11 +38,11 @@ export async function runPlaygroundBrowserCheck(
   options: PlaygroundCheckOptions = {},
 ): Promise<PlaygroundCheckResult> {
   const timeout = options.timeoutMs ?? 30_000;
-  const browser = await chromium.launch({ executablePath: options.executablePath ?? CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   try {
     return await checkInBrowser(browser, new URL(options.pagePath ?? '/graphql', baseUrl), token, {
       timeout,
-      screenshotPath: options.screenshotPath ?? defaultScreenshotPath(),
+      screenshotPath: options.screenshotPath ?? artifactPath('playground', 'playground.png'),
     });
   } finally {
     await browser.close();
@@ -158,8 +148,4 @@ function isLocalUrl(url: string, pageUrl: URL): boolean {
   const parsed = new URL(url);
   if (parsed.protocol === 'data:' || parsed.protocol === 'blob:' || parsed.protocol === 'about:') return true;
   return parsed.host === pageUrl.host || ['localhost', '127.0.0.1', '[::1]'].includes(parsed.hostname);
-}
-
-function defaultScreenshotPath(): string {
-  return path.join(mkdtempSync(path.join(os.tmpdir(), 'lakegate-playground-')), 'playground.png');
 }

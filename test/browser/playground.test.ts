@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { test } from 'node:test';
 import { startTestApp } from '../support/app';
-import { CHROMIUM_PATH, runPlaygroundBrowserCheck } from './playground-check';
+import { chromiumMissing } from './chromium';
+import { runPlaygroundBrowserCheck } from './playground-check';
 
 test('the playground runs the example query against the real server in Chromium, offline', { timeout: 120_000 }, async (t) => {
-  if (!existsSync(CHROMIUM_PATH)) {
-    t.skip(`${CHROMIUM_PATH} is missing; install it with: apt-get update && apt-get install -y chromium`);
+  const missing = chromiumMissing();
+  if (missing) {
+    t.skip(missing);
     return;
   }
   const app = await startTestApp();

@@ -42,6 +42,9 @@ test('serve honours PORT and HOST, answers a token from `token`, and exits clean
     });
     assert.equal(response.status, 200);
     assert.equal(((await response.json()) as { data: { customers: unknown[] } }).data.customers.length, 2);
+    // That is local mode: the pages may sign in as a dev role.
+    const signIn = await fetch(new URL('/dev-token', url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ role: 'analyst' }) });
+    assert.equal(signIn.status, 200);
   } finally {
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');

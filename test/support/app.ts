@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import pino, { type Logger } from 'pino';
 import request from 'supertest';
@@ -6,7 +8,7 @@ import { signDevToken } from '../../src/auth/dev-token';
 import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
 import type { LimitsConfig } from '../../src/config/schema';
 import type { Engine } from '../../src/datasources/types';
-import { createLakegate, type Lakegate } from '../../src/server/app';
+import { createLakegate, DEV_SECRET_FILE, type Lakegate } from '../../src/server/app';
 import type { EngineClients } from '../../src/server/engines';
 import { createTestLake, type TestLake } from './lake';
 
@@ -49,6 +51,11 @@ export interface TestAppOptions {
   readonly engineClients?: (loaded: LoadedConfig) => Promise<EngineClients>;
   /** Environment variables besides the JWT secret (e.g. LAKEGATE_METRICS_TOKEN). */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * Local mode: the HS256 secret comes from the dev secret file beside the configuration (holding
+   * TEST_SECRET, so `token()` still signs valid tokens) instead of LAKEGATE_JWT_SECRET.
+   */
+  readonly localMode?: boolean;
 }
 
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
@@ -71,7 +78,8 @@ export async function startConfiguredApp(configFile: string, options: Omit<TestA
   const { config } = result.value;
   const patched = { ...result.value, config: { ...config, limits: { ...config.limits, redisKeyPrefix: LIMITS_PREFIX, ...options.limits } } };
   const loaded = { value: options.configure ? options.configure(patched) : patched };
-  const env = { ...options.env, LAKEGATE_JWT_SECRET: TEST_SECRET };
+  if (options.localMode) writeFileSync(path.join(loaded.value.dir, DEV_SECRET_FILE), `${TEST_SECRET}\n`, { mode: 0o600 });
+  const env = options.localMode ? { ...options.env } : { ...options.env, LAKEGATE_JWT_SECRET: TEST_SECRET };
   const lakegate = await createLakegate({
     loaded: loaded.value,
     logger: options.logger ?? pino({ level: 'silent' }),

@@ -139,3 +139,21 @@ function getRawStatus(port: number, rawPath: string): Promise<number | undefined
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
+
+test('with a local sign-in the page offers one button per dev role (escaped); without one, none', async () => {
+  const local = express();
+  local.use(createPlaygroundRouter({
+    endpoint: '/graphql', defaultQuery: DEFAULT_QUERY, tokenHint: TOKEN_HINT,
+    signIn: { roles: ['analyst', 'hr', '"><script>alert(1)</script>'], tokenUrl: '/dev-token' },
+  }));
+  const page = (await request(local).get('/graphql').set('Accept', 'text/html')).text;
+  assert.match(page, /<button type="button" data-dev-role="analyst" aria-pressed="false">analyst<\/button>/);
+  assert.match(page, /<button type="button" data-dev-role="hr" aria-pressed="false">hr<\/button>/);
+  assert.ok(!page.includes('<script>alert(1)'), 'role names are escaped');
+  const config = JSON.parse(/<script type="application\/json" id="lakegate-playground-config">([^<]*)<\/script>/.exec(page)![1]!) as { signIn: unknown };
+  assert.deepEqual(config.signIn, { tokenUrl: '/dev-token' });
+
+  const plain = (await request(createApp()).get('/graphql').set('Accept', 'text/html')).text;
+  assert.doesNotMatch(plain, /<button[^>]*data-dev-role/);
+  assert.match(plain, /"signIn":null/);
+});
