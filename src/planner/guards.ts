@@ -88,7 +88,7 @@ function refuseOverBudget(standing: BudgetStanding, path: string): void {
     'LIMIT_EXCEEDED',
     `${path}: this caller's Athena queries scanned ${formatBytes(standing.spentBytes)} today, its budget of ${formatBytes(standing.budgetBytes)} `
       + `per UTC day (budgets.athenaBytesPerDay): no new Athena query starts until it resets at ${resetsAt}; answers in the result cache are still served`,
-    { budgetBytes: standing.budgetBytes, spentBytes: standing.spentBytes, resetsAt },
+    { limit: 'athenaBytesPerDay', max: standing.budgetBytes, budgetBytes: standing.budgetBytes, spentBytes: standing.spentBytes, resetsAt },
   );
 }
 
@@ -98,7 +98,7 @@ function slotRefusal(reason: 'busy' | 'aborted', path: string, perCaller: number
     'RATE_LIMITED',
     `${path}: this caller already has ${perCaller} engine queries running (limits.concurrentQueriesPerCaller); `
       + `this one waited ${(maxQueueMs / 1000).toFixed(1)} s (limits.maxQueueMs) for one of them to end and was not started`,
-    { retryAfterSeconds: SLOT_RETRY_AFTER_SECONDS },
+    { limit: 'concurrentQueriesPerCaller', max: perCaller, retryAfterSeconds: SLOT_RETRY_AFTER_SECONDS },
   );
 }
 

@@ -6,7 +6,7 @@ export function resolvePaging(limit: number | null | undefined, offset: number |
   const resolvedLimit = limit ?? limits.defaultLimit;
   if (resolvedLimit < 0) throw new LakegateError('BAD_USER_INPUT', `limit must not be negative (got ${resolvedLimit})`);
   if (resolvedLimit > limits.maxLimit) {
-    throw new LakegateError('LIMIT_EXCEEDED', `limit ${resolvedLimit} is above the maximum of ${limits.maxLimit} rows; page with offset instead`, { maxLimit: limits.maxLimit });
+    throw new LakegateError('LIMIT_EXCEEDED', `limit ${resolvedLimit} is above the maximum of ${limits.maxLimit} rows; page with offset instead`, { limit: 'maxLimit', max: limits.maxLimit });
   }
   const resolvedOffset = offset ?? 0;
   if (resolvedOffset < 0) throw new LakegateError('BAD_USER_INPUT', `offset must not be negative (got ${resolvedOffset})`);

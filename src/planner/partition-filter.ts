@@ -18,7 +18,7 @@ export function checkPartitionFilter(query: LogicalQuery, dataset: Dataset, path
   throw new LakegateError(
     'LIMIT_EXCEEDED',
     `${path}: dataset "${dataset.name}" must be filtered on ${named} (eq, in, or a range, not only under or/not) so the engine reads only some partitions`,
-    { partitionColumns: fields },
+    { limit: 'requirePartitionFilter', partitionColumns: fields },
   );
 }
 

@@ -64,6 +64,7 @@ async function routeAndRun(planned: LogicalQuery, target: QueryTarget, context: 
         engine: error.engine,
         queryId: error.queryId,
         ...(error.retryAfterMs === null ? {} : { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) }),
+        ...(error.code === 'ENGINE_BUSY' ? { limit: 'maxQueueMs', max: context.limits.maxQueueMs } : {}),
       });
     }
   }

@@ -128,11 +128,17 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     // Only what an operator needs: headers carry bearer tokens and must never reach a log.
     serializers: {
       req: (req: { id: unknown; method: string; url: string; remoteAddress?: string; headers: Record<string, unknown> }) => ({
-        id: req.id, method: req.method, url: req.url, remoteAddress: req.remoteAddress, userAgent: req.headers['user-agent'],
+        // The path only: a GET's query string carries the GraphQL document and its variables (values).
+        id: req.id, method: req.method, url: req.url.split('?')[0], remoteAddress: req.remoteAddress, userAgent: req.headers['user-agent'],
       }),
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
   }));
+  // Once shutting down, a request that still arrives on an open connection is sent elsewhere; probes still answer.
+  app.use((req, res, next) => {
+    if (ready || req.path === '/healthz' || req.path === '/readyz') return next();
+    res.status(503).set({ Connection: 'close', 'Retry-After': '1' }).json(errorBody('SHUTTING_DOWN', 'The server is shutting down: retry, another replica will answer'));
+  });
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   // Ready while at least one engine answers (the router falls back between them); each is reported.
   app.get('/readyz', (_req, res) => {

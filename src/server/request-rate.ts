@@ -19,7 +19,7 @@ export function limitRequestRate(rate: RequestRate, logger: Logger): RequestHand
       const retryAfterSeconds = Math.max(1, Math.ceil(admission.retryAfterMs / 1000));
       const message = `Rate limited: more than ${requests} requests in ${windowMs / 1000} s from this caller `
         + `(limits.requestsPerWindow per limits.window); retry in ${retryAfterSeconds} s`;
-      res.status(429).set('Retry-After', String(retryAfterSeconds)).json(errorBody('RATE_LIMITED', message, { retryAfterSeconds }));
+      res.status(429).set('Retry-After', String(retryAfterSeconds)).json(errorBody('RATE_LIMITED', message, { limit: 'requestsPerWindow', max: requests, retryAfterSeconds }));
     }, (error: unknown) => {
       logger.warn({ err: (error as Error).message }, 'request rate could not be counted; the request goes on');
       next();

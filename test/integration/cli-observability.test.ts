@@ -60,8 +60,10 @@ after(async () => {
 
 /** The sample configuration with Athena (the emulator) added: ad-hoc reads go to it. */
 function athenaConfig(): string {
-  const config = YAML.parse(readFileSync(lake.configFile, 'utf8')) as { engines: Record<string, unknown> };
+  const config = YAML.parse(readFileSync(lake.configFile, 'utf8')) as { engines: Record<string, unknown>; limits: Record<string, unknown> };
   config.engines['athena'] = { region: 'eu-west-1', endpoint: emulator.endpoint };
+  // The burst is one caller's CONCURRENT root fields and requests at once: above the default per-document and per-caller limits.
+  Object.assign(config.limits, { maxRootFields: 2 * CONCURRENT, maxAliases: 2 * CONCURRENT, requestsPerWindow: 0, concurrentQueriesPerCaller: 0 });
   const file = path.join(path.dirname(lake.configFile), 'athena.yaml');
   writeFileSync(file, YAML.stringify(config));
   return file;

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { forwardingEngine } from '../../src/datasources/forwarding';
 import type { Engine } from '../../src/datasources/types';
+import request from 'supertest';
 import { startTestApp } from '../support/app';
 
 /** Holds every engine query until released, to have a request in flight during shutdown. */
@@ -31,6 +32,11 @@ test('graceful shutdown: an in-flight request finishes, new ones are refused, th
   const stopping = app.lakegate.stop();
   await new Promise((resolve) => setTimeout(resolve, 50));
   await assert.rejects(fetch(`${url}/healthz`), 'a stopping server takes no new connections');
+  // A request that still reaches the app (an open connection) is sent elsewhere: 503, the connection closed.
+  const late = await request(app.lakegate.app).post('/graphql').set('Authorization', `Bearer ${app.token()}`).send({ query: '{ __typename }' });
+  assert.equal(late.status, 503);
+  assert.equal(late.headers['connection'], 'close');
+  assert.equal(late.body.errors[0].extensions.code, 'SHUTTING_DOWN');
   control.release();
   const response = await inFlight;
   assert.equal(response.status, 200);

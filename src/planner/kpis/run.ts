@@ -25,7 +25,7 @@ export async function runKpi(kpi: Kpi, args: KpiArgs, path: string, context: Pla
   const plan = planKpi(kpi, dataset, args, range, maxPoints);
   const points = shapePoints(kpi, plan, await runQuery(plan.query, target, context));
   if (points.length > maxPoints || (plan.query.limit !== null && points.length >= plan.query.limit)) {
-    throw new LakegateError('LIMIT_EXCEEDED', `kpis.${kpi.name}: more than ${maxPoints} points; narrow the range, use a coarser grain or fewer dimensions`, { maxLimit: maxPoints });
+    throw new LakegateError('LIMIT_EXCEEDED', `kpis.${kpi.name}: more than ${maxPoints} points; narrow the range, use a coarser grain or fewer dimensions`, { limit: 'maxLimit', max: maxPoints });
   }
   return points;
 }
