@@ -1,5 +1,6 @@
 import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { onAbort } from '../datasources/shared/abort';
 
 /**
  * A caller's running queries as a Redis counter used as a semaphore (rate-limiter-flexible's
@@ -122,15 +123,16 @@ export class CallerSlots {
     return new Promise((resolve) => {
       const waiters = this.waiting.get(subject) ?? new Set<() => void>();
       this.waiting.set(subject, waiters);
+      let forgetAbort = (): void => undefined;
       const wake = (): void => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', wake);
+        forgetAbort();
         waiters.delete(wake);
         if (waiters.size === 0 && this.waiting.get(subject) === waiters) this.waiting.delete(subject);
         resolve();
       };
       const timer = setTimeout(wake, ms);
-      signal.addEventListener('abort', wake, { once: true });
+      forgetAbort = onAbort(signal, wake);
       waiters.add(wake);
     });
   }

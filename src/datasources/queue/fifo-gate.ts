@@ -1,3 +1,5 @@
+import { onAbort } from '../shared/abort';
+
 /** Whether a caller got through the gate: with its release, or why not (waited `maxWaitMs`, or left). */
 export type Passage =
   | { readonly admitted: true; readonly waitedMs: number; release(): void }
@@ -35,10 +37,10 @@ export class FifoGate {
         resolve({ admitted: false, reason, waitedMs: Date.now() - since });
       };
       const timer = setTimeout(() => leave('timeout'), this.maxWaitMs);
-      const onAbort = (): void => leave('aborted');
+      let forgetAbort = (): void => undefined;
       const settle = (): void => {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        forgetAbort();
       };
       const waiter: Waiter = {
         admit: () => {
@@ -46,7 +48,7 @@ export class FifoGate {
           resolve(this.admitted(since));
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) forgetAbort = onAbort(signal, () => leave('aborted'));
       this.line.push(waiter);
     });
   }
