@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import pino from 'pino';
@@ -14,14 +15,16 @@ import { benchAthena } from './athena';
 import { benchKpis } from './kpis';
 import { benchLive } from './live';
 import { median } from './load';
+import { benchThroughput } from './throughput';
 
 /**
  * `npm run bench [-- SECTION ...]`: on a 10M-row lake, the same queries through the GraphQL API
  * over HTTP and as the same SQL on DuckDB directly, interleaved (`api`); through the Athena path
- * (`athena`); KPIs under load (`kpis`); 1,000 live subscriptions (`live`). Without a section, all
- * of them. Prints medians.
+ * (`athena`); KPIs under load (`kpis`); 1,000 live subscriptions (`live`); and, on a PostgreSQL
+ * table of its own, the per-request cost of small reads (`throughput`). Without a section, all of
+ * them. Prints medians.
  */
-const SECTIONS = ['api', 'athena', 'kpis', 'live'] as const;
+const SECTIONS = ['api', 'athena', 'kpis', 'live', 'throughput'] as const;
 type Section = (typeof SECTIONS)[number];
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 10_000_000);
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 15);
@@ -48,6 +51,13 @@ async function main(): Promise<void> {
   const unknown = asked.filter((name) => !(SECTIONS as readonly string[]).includes(name));
   if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}; sections: ${SECTIONS.join(', ')}`);
   const sections = new Set<Section>(asked.length > 0 ? (asked as Section[]) : SECTIONS);
+  process.stdout.write(`Lakegate bench, node ${process.version}, ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})\n`);
+  if ([...sections].some((section) => section !== 'throughput')) await benchLake(sections);
+  if (sections.has('throughput')) await benchThroughput();
+}
+
+/** The sections over the 10M-row sample lake (generated once). */
+async function benchLake(sections: ReadonlySet<Section>): Promise<void> {
   if (!existsSync(path.join(LAKE_DIR, 'lakegate.yaml'))) {
     process.stderr.write(`generating a ${ROWS.toLocaleString()}-row lake in ${LAKE_DIR} (once; cached) ...\n`);
     const started = performance.now();
@@ -58,7 +68,7 @@ async function main(): Promise<void> {
   const result = loadConfig(path.join(LAKE_DIR, 'lakegate.yaml'));
   if (!result.value) throw new Error(result.issues.map(formatIssue).join('\n'));
   const loaded = withoutCallerLimits(result.value);
-  process.stdout.write(`Lakegate bench: ${ROWS.toLocaleString()} transactions, node ${process.version}\n`);
+  process.stdout.write(`\nSample lake: ${ROWS.toLocaleString()} transactions\n`);
   if (sections.has('api')) await benchApi(loaded);
   if (sections.has('athena')) await benchAthena(loaded, CASES, ITERATIONS, SECRET);
   if (sections.has('kpis')) await benchKpis(loaded, SECRET);

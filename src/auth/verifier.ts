@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
+import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config/schema';
 import { allowedAlgorithm, familyAlgorithms, keyFamily, type Algorithm } from './algorithms';
 import { extractBearerToken } from './bearer';
@@ -28,7 +30,31 @@ type TokenHeader = { alg: Algorithm; kid: string | undefined };
 export function createTokenVerifier(config: AuthConfig, options: TokenVerifierOptions): TokenVerifier {
   checkUsable(config, options);
   const keys = createSigningKeys({ hs256Secret: options.hs256Secret, jwksUri: config.jwksUri });
-  return { verify: (header) => verifyHeader(config, keys, header) };
+  return withVerifiedTokenCache((header) => verifyHeader(config, keys, header), config.clockToleranceSeconds);
+}
+
+/** Tokens remembered as verified; a token is a few hundred bytes, so this bounds the cache to a few megabytes. */
+const VERIFIED_TOKENS = 10_000;
+
+/**
+ * Remembers each verified token (by a hash of the header, never the token itself) with its
+ * principal until its `exp` (plus the clock tolerance verification allows): a client sends the
+ * same token with every request, and checking its signature every time is work done twice.
+ * Refused tokens are not remembered: a bad token is never cheaper to send.
+ */
+function withVerifiedTokenCache(verify: TokenVerifier['verify'], toleranceSeconds: number): TokenVerifier {
+  const verified = new LRUCache<string, { principal: Principal; validUntil: number }>({ max: VERIFIED_TOKENS });
+  return {
+    verify: async (header) => {
+      if (header === undefined) return verify(header);
+      const key = createHash('sha256').update(header).digest('base64');
+      const known = verified.get(key);
+      if (known && Date.now() < known.validUntil) return { ok: true, principal: known.principal };
+      const result = await verify(header);
+      if (result.ok) verified.set(key, { principal: result.principal, validUntil: (Number(result.principal.claims['exp']) + toleranceSeconds) * 1000 });
+      return result;
+    },
+  };
 }
 
 async function verifyHeader(config: AuthConfig, keys: SigningKeys, authorizationHeader: string | undefined): Promise<AuthResult> {

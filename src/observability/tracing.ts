@@ -1,4 +1,4 @@
-import { SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
+import { ProxyTracerProvider, SpanStatusCode, trace, type Attributes, type Span, type Tracer } from '@opentelemetry/api';
 import { errorCode } from './labels';
 
 /**
@@ -8,6 +8,15 @@ import { errorCode } from './labels';
  */
 export function tracer(): Tracer {
   return trace.getTracer('lakegate');
+}
+
+/**
+ * Whether an SDK is registered. Without one, spans would be no-ops that still cost their
+ * allocations and context switches on every request and engine query: skipped instead.
+ */
+export function tracing(): boolean {
+  const provider = trace.getTracerProvider();
+  return !(provider instanceof ProxyTracerProvider) || provider.getDelegateTracer('lakegate') !== undefined;
 }
 
 /** Marks `span` failed with `code` alone (`error.type`, and the status). */
@@ -22,6 +31,7 @@ export function markFailed(span: Span, code: string): void {
  * recorded by its code and rethrown.
  */
 export function inSpan<T>(name: string, attributes: Attributes, work: () => Promise<T>, describe?: (result: T) => Attributes): Promise<T> {
+  if (!tracing()) return work();
   return tracer().startActiveSpan(name, { attributes }, async (span) => {
     try {
       const result = await work();

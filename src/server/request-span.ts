@@ -3,7 +3,7 @@ import { context, propagation, SpanKind, trace, type Span } from '@opentelemetry
 import type { RequestHandler } from 'express';
 import type { GraphQLFormattedError } from 'graphql';
 import { codeLabel } from '../observability/labels';
-import { markFailed, tracer } from '../observability/tracing';
+import { markFailed, tracer, tracing } from '../observability/tracing';
 import type { RequestContext } from './context';
 import { onErrorBody } from './error-bodies';
 
@@ -16,6 +16,7 @@ import { onErrorBody } from './error-bodies';
  */
 export function requestSpanMiddleware(): RequestHandler {
   return (req, res, next) => {
+    if (!tracing()) return next();
     const parent = propagation.extract(context.active(), req.headers);
     const span = tracer().startSpan(`${req.method} /graphql`, {
       kind: SpanKind.SERVER,

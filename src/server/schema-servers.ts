@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { RequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
@@ -73,6 +73,8 @@ export class SchemaServers {
       persistedQueries: this.persisted.persistedQueries,
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
+        // No HTTP cache hints: it would wrap every field resolver for headers we never send.
+        ApolloServerPluginCacheControlDisabled(),
         refusalsPlugin(),
         ...this.persisted.plugins,
         limitsPlugin(this.limits),

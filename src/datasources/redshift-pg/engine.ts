@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import pg, { type FieldDef, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { parameterText } from '../../sql/literals';
@@ -53,6 +53,18 @@ export function createRedshiftPgEngine(options: RedshiftPgEngineOptions): Redshi
   return new RedshiftPgAdapter(options);
 }
 
+/**
+ * Statements are prepared on each connection under a name derived from their text, so the server
+ * parses and plans a query once per connection, not per request (the same round trip either
+ * way). The connections are recycled after `MAX_USES` queries, which bounds what a connection
+ * keeps prepared however varied the queries.
+ */
+function preparedName(text: string): string {
+  return `lakegate_${createHash('sha1').update(text).digest('hex')}`;
+}
+
+export const MAX_USES = 10_000;
+
 class RedshiftPgAdapter implements RedshiftPgEngine {
   readonly name = ENGINE_NAME;
   readonly dialect = 'redshift-pg';
@@ -65,7 +77,7 @@ class RedshiftPgAdapter implements RedshiftPgEngine {
   private readonly lifecycle = new EngineLifecycle(ENGINE_NAME, 'Redshift');
 
   constructor(private readonly options: RedshiftPgEngineOptions) {
-    this.pool = isPool(options.pool) ? options.pool : new pg.Pool(options.pool);
+    this.pool = isPool(options.pool) ? options.pool : new pg.Pool({ maxUses: MAX_USES, ...options.pool });
     this.logger = options.logger;
     this.cancelGraceMs = options.cancelGraceMs ?? 2_000;
     const timeout = options.statementTimeoutMs;
@@ -128,7 +140,7 @@ class RedshiftPgAdapter implements RedshiftPgEngine {
     client.on('error', onError);
     let destroy = false;
     try {
-      const running = client.query({ text, values, rowMode: 'array', types: redshiftTypeParsers });
+      const running = client.query({ name: preparedName(text), text, values, rowMode: 'array', types: redshiftTypeParsers });
       const outcome = await Promise.race([running.then((result) => ({ result }), (error: unknown) => ({ error })), stop.tripped.then((reason) => ({ reason }))]);
       if ('reason' in outcome) {
         destroy = true;
