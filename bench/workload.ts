@@ -8,12 +8,13 @@ import type { AuthConfig } from '../src/config/schema';
  * refused (400), each connection signed in as a caller of its own.
  */
 export const MIXED: readonly { readonly name: string; readonly query: string }[] = [
+  // First: each connection sends it before any slow read, so even a short run sees it refused.
+  { name: 'over limit', query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: transactions(limit: 1) { transactionId }`).join(' ')} }` },
   { name: 'list', query: '{ transactions(where: { status: { eq: "completed" } }, orderBy: [{ amount: DESC }], limit: 20) { transactionId amount currency ts } }' },
   { name: 'relation', query: '{ customers(where: { country: { eq: "JP" } }, limit: 10, orderBy: [{ customerId: ASC }]) { name transactions(limit: 3, orderBy: [{ ts: DESC }]) { amount ts } } }' },
   { name: 'aggregate', query: '{ transactionsAggregate(where: { dt: { gte: "2024-03-01" } }, groupBy: [CHANNEL], timeGroup: { column: TS, grain: WEEK }) { key { channel ts } count sum { amount } } }' },
   { name: 'struct filter', query: '{ events(where: { device: { os: { eq: "ios" } }, eventType: { eq: "purchase" } }, limit: 20) { eventId page device { os browser } items { sku qty } } }' },
   { name: 'kpi', query: '{ kpis { orders(grain: DAY, groupBy: [CHANNEL]) { time channel value } } }' },
-  { name: 'over limit', query: `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: transactions(limit: 1) { transactionId }`).join(' ')} }` },
 ];
 
 /** Tokens for `count` distinct callers of one dev role (as an identity provider would issue them). */

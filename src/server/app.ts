@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
 import express, { type ErrorRequestHandler } from 'express';
@@ -12,11 +11,8 @@ import { queueingEngine } from '../datasources/queue/queueing-engine';
 import { observedEngine } from '../datasources/observed-engine';
 import type { Engine } from '../datasources/types';
 import { createMetrics, recordEngineQuery } from '../observability/metrics';
-import type { Principal } from '../auth/types';
 import type { LakeFormationClient } from '@aws-sdk/client-lakeformation';
 import { startPolicy } from './policy';
-import { requireBearerToken } from './auth-middleware';
-import type { RequestContext } from './context';
 import { EngineAvailability } from '../router/availability';
 import { drain } from './drain';
 import { startResultCache } from './cache';
@@ -28,15 +24,16 @@ import { startLongQueries } from './long-queries';
 import { createEngines, type EngineClients } from './engines';
 import { errorBody } from './errors';
 import { startGuards } from './guards';
-import { limitRequestRate } from './request-rate';
 import { persistedQuerySetup } from './persisted-queries';
 import { metricsEndpoint } from './metrics-endpoint';
 import { createDashboardRouter } from './dashboard/router';
 import { createDevSignInRouter, DEV_TOKEN_PATH } from './dev-sign-in';
 import { createPlaygroundRouter } from './playground';
-import { requestMetricsMiddleware, requestMetricsPlugin } from './request-metrics';
-import { requestSpanMiddleware, requestSpanPlugin } from './request-span';
-import { requestLog } from './request-log';
+import { requestMetricsPlugin } from './request-metrics';
+import { requestSpanPlugin } from './request-span';
+import { pathOf, requestLog } from './request-log';
+import { graphqlRoute } from './http/graphql-route';
+import { sendRefusal, refusal } from './http/refusal';
 import { SchemaServers } from './schema-servers';
 
 export interface LakegateOptions {
@@ -52,7 +49,8 @@ export interface LakegateOptions {
 }
 
 export interface Lakegate {
-  readonly app: express.Express;
+  /** Every HTTP request's way in (what the HTTP server calls; tests hand it to supertest). */
+  readonly app: http.RequestListener;
   readonly httpServer: http.Server;
   readonly engines: ReadonlyMap<string, Engine>;
   listen(port: number, host: string): Promise<string>;
@@ -103,7 +101,43 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
 
   const servers = new SchemaServers(logger, config.limits, persistedQuerySetup(config.persistedQueries, loaded.persistedDocuments), [requestSpanPlugin(), requestMetricsPlugin(metrics)]);
   const app = express();
-  const httpServer = http.createServer(app);
+  const logRequest = requestLog(logger);
+  const graphql = graphqlRoute({
+    verifier,
+    requestRate: guards.requestRate,
+    entitlementFor: (principals) => policy.store.entitlementFor(principals),
+    apolloFor: (key, catalog) => servers.apolloFor(key, catalog),
+    contextFor: (principal, entitlement, requestId, signal) => ({
+      ...plannerContext(services, {
+        caller: { subject: principal.subject, principals: principal.principals },
+        entitlement,
+        signal,
+        longQueries: longQueries?.longQueries ?? null,
+        kpiRefresher: kpiRefresh.refresher,
+        guards: guards.callerGuards,
+      }),
+      requestId: String(requestId),
+      principal,
+      describeOnly: entitlement.describeOnly,
+      cost: null,
+    }),
+    metrics,
+    logger,
+  });
+  let ready = true;
+  // GraphQL POSTs are served on node's request and response directly (see graphqlRoute); express serves the
+  // pages and probes, and GETs of /graphql, which are the playground's when a browser asks for HTML.
+  const listener: http.RequestListener = (req, res) => {
+    logRequest(req, res);
+    const path = pathOf(req);
+    // Once shutting down, a request that still arrives on an open connection is sent elsewhere; probes still answer.
+    if (!ready && path !== '/healthz' && path !== '/readyz') {
+      return sendRefusal(res, refusal(503, 'SHUTTING_DOWN', 'The server is shutting down: retry, another replica will answer', {}, { connection: 'close', 'retry-after': '1' }));
+    }
+    if (req.method !== 'GET' && isGraphQLPath(path)) return graphql(req, res);
+    app(req, res);
+  };
+  const httpServer = http.createServer(listener);
   const subscriptions = startSubscriptions({
     httpServer,
     path: '/graphql',
@@ -120,16 +154,9 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     live.recheck();
     void subscriptions.recheck();
   });
-  let ready = true;
   app.disable('x-powered-by');
   // No ETag: every GraphQL answer would be hashed for a validator no client of an API sends back.
   app.set('etag', false);
-  app.use(requestLog(logger));
-  // Once shutting down, a request that still arrives on an open connection is sent elsewhere; probes still answer.
-  app.use((req, res, next) => {
-    if (ready || req.path === '/healthz' || req.path === '/readyz') return next();
-    res.status(503).set({ Connection: 'close', 'Retry-After': '1' }).json(errorBody('SHUTTING_DOWN', 'The server is shutting down: retry, another replica will answer'));
-  });
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
   // Ready while at least one engine answers (the router falls back between them); each is reported.
   app.get('/readyz', (_req, res) => {
@@ -148,36 +175,12 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   const pageSignIn = signIn ? { roles: signIn.roles, tokenUrl: DEV_TOKEN_PATH } : null;
   app.use(createPlaygroundRouter({ endpoint: '/graphql', defaultQuery: EXAMPLE_QUERY, tokenHint: 'npm run token -- --role analyst', signIn: pageSignIn }));
   app.use(createDashboardRouter({ endpoint: '/graphql', signIn, tokenUrl: DEV_TOKEN_PATH }));
-  // The request rate is counted once the caller is known and before any GraphQL work.
-  const requestRate = guards.requestRate ? [limitRequestRate(guards.requestRate, logger)] : [];
-  app.use('/graphql', requestMetricsMiddleware(metrics), requestSpanMiddleware(), requireBearerToken(verifier), ...requestRate, express.json({ limit: '1mb' }), (req, res, next) => {
-    const principal = res.locals['principal'] as Principal;
-    const entitlement = policy.store.entitlementFor(principal.principals);
-    const context = (): RequestContext => {
-      const controller = new AbortController();
-      // A client that goes away cancels its engine queries.
-      res.on('close', () => {
-        if (!res.writableFinished) controller.abort();
-      });
-      const caller = { subject: principal.subject, principals: principal.principals };
-      return {
-        ...plannerContext(services, {
-          caller, entitlement, signal: controller.signal, longQueries: longQueries?.longQueries ?? null, kpiRefresher: kpiRefresh.refresher, guards: guards.callerGuards,
-        }),
-        requestId: String((req as { id?: number }).id ?? randomUUID()),
-        principal,
-        describeOnly: entitlement.describeOnly,
-        cost: null,
-      };
-    };
-    res.locals['context'] = context;
-    servers.handlerFor(entitlement.key, entitlement.catalog).then((handler) => handler(req, res, next), next);
-  });
+  app.get(GRAPHQL_PATHS, (req, res) => graphql(req, res));
   app.use(malformedBodyHandler);
   app.use(unexpectedErrorHandler(logger));
 
   return {
-    app,
+    app: listener,
     httpServer,
     engines,
     listen: (port, host) => new Promise((resolve, reject) => {
@@ -205,6 +208,12 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   };
 }
 
+const GRAPHQL_PATHS = ['/graphql', '/graphql/'];
+
+function isGraphQLPath(path: string): boolean {
+  return GRAPHQL_PATHS.includes(path);
+}
+
 /** A start-up step that fails closes the cache first: its Redis connection would keep the process alive. */
 async function closingOnFailure<T>(cache: { close(): Promise<void> }, step: Promise<T>): Promise<T> {
   try {
@@ -219,7 +228,7 @@ async function closingOnFailure<T>(cache: { close(): Promise<void> }, step: Prom
 const malformedBodyHandler: ErrorRequestHandler = (error: { type?: string; status?: number }, _req, res, next) => {
   if (res.headersSent) return next(error);
   if (error.type === 'entity.parse.failed') return void res.status(400).json(errorBody('BAD_REQUEST', 'Malformed JSON body'));
-  if (error.type === 'entity.too.large') return void res.status(413).json(errorBody('BAD_REQUEST', 'Request body is too large (limit 1 MB)'));
+  if (error.type === 'entity.too.large') return void res.status(413).json(errorBody('BAD_REQUEST', 'Request body is too large'));
   if (error.status && error.status >= 400 && error.status < 500) return void res.status(error.status).json(errorBody('BAD_REQUEST', 'Bad request'));
   return next(error);
 };

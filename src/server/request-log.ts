@@ -1,31 +1,46 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 
 /** Probes and scrapes are not worth a line each. */
 const QUIET = new Set(['/healthz', '/readyz', '/metrics']);
 
+/** Starts a request's log line and gives the request its id (see requestIdOf). */
+export type RequestLog = (req: IncomingMessage, res: ServerResponse) => void;
+
+type IdentifiedRequest = IncomingMessage & { id?: number };
+
+/** The id of the request's log line, which the GraphQL request line repeats. */
+export function requestIdOf(req: IncomingMessage): number {
+  return (req as IdentifiedRequest).id ?? 0;
+}
+
 /**
  * One JSON line per HTTP request once its response is sent (`request completed`, as pino-http
  * writes it) from the one logger the server has — no child logger per request. Only what an
  * operator needs: the path without its query string (a GET's carries the GraphQL document and its
- * variables, i.e. values), never a header (headers carry bearer tokens). Gives each request its
- * id (`req.id`), which the GraphQL request line repeats.
+ * variables, i.e. values), never a header (headers carry bearer tokens).
  */
-export function requestLog(logger: Logger): RequestHandler {
+export function requestLog(logger: Logger): RequestLog {
   let sequence = 0;
-  return (req, res, next) => {
+  return (req, res) => {
     const started = performance.now();
     const id = (sequence = (sequence + 1) % Number.MAX_SAFE_INTEGER);
-    (req as { id?: number }).id = id;
-    if (!QUIET.has(req.path)) {
+    (req as IdentifiedRequest).id = id;
+    const path = pathOf(req);
+    if (!QUIET.has(path)) {
       res.once('finish', () => {
         logger.info({
-          req: { id, method: req.method, url: req.originalUrl.split('?')[0], remoteAddress: req.socket.remoteAddress, userAgent: req.headers['user-agent'] },
+          req: { id, method: req.method, url: path, remoteAddress: req.socket.remoteAddress, userAgent: req.headers['user-agent'] },
           res: { statusCode: res.statusCode },
           responseTime: Math.round(performance.now() - started),
         }, 'request completed');
       });
     }
-    next();
   };
+}
+
+export function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
 }

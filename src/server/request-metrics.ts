@@ -1,8 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { RequestHandler } from 'express';
 import { countErrors, outcomeOf, type LakegateMetrics } from '../observability/metrics';
 import type { RequestContext } from './context';
-import { onErrorBody } from './error-bodies';
 
 /**
  * GraphQL requests in the metrics: duration by operation and outcome, errors by code, refusals by
@@ -24,15 +22,5 @@ export function requestMetricsPlugin(metrics: LakegateMetrics): ApolloServerPlug
         },
       };
     },
-  };
-}
-
-/** On the /graphql route: requests in flight, and the errors of those answered before GraphQL runs. */
-export function requestMetricsMiddleware(metrics: LakegateMetrics): RequestHandler {
-  return (_req, res, next) => {
-    metrics.requestsInFlight.inc();
-    res.once('close', () => metrics.requestsInFlight.dec());
-    onErrorBody(res, (errors) => countErrors(metrics, errors));
-    next();
   };
 }

@@ -1,37 +1,39 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { context, propagation, SpanKind, trace, type Span } from '@opentelemetry/api';
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { context, propagation, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
 import type { GraphQLFormattedError } from 'graphql';
 import { codeLabel } from '../observability/labels';
 import { markFailed, tracer, tracing } from '../observability/tracing';
 import type { RequestContext } from './context';
-import { onErrorBody } from './error-bodies';
+
+export interface RequestSpan {
+  /** The context to run the request in: the span is active for everything the request starts. */
+  readonly active: Context;
+  /** Records the errors of an answer given before GraphQL runs. */
+  recordRefusal(errors: readonly GraphQLFormattedError[]): void;
+}
 
 /**
  * The root span of a /graphql request, continuing the caller's trace when it sends a W3C
- * `traceparent`. It is the active span for everything the request starts (Apollo, the planner's
- * spans), listeners on the request and response streams included (a callback-style body parser
- * would otherwise run outside it). Method, route and status only: the URL of a GET carries the
- * query and its variables.
+ * `traceparent`; null when no tracing SDK is registered. It is active for everything the request
+ * starts (Apollo, the planner's spans), listeners on the request and response streams included.
+ * Method, route and status only: the URL of a GET carries the query and its variables.
  */
-export function requestSpanMiddleware(): RequestHandler {
-  return (req, res, next) => {
-    if (!tracing()) return next();
-    const parent = propagation.extract(context.active(), req.headers);
-    const span = tracer().startSpan(`${req.method} /graphql`, {
-      kind: SpanKind.SERVER,
-      attributes: { 'http.request.method': req.method, 'http.route': '/graphql' },
-    }, parent);
-    const active = trace.setSpan(parent, span);
-    onErrorBody(res, (errors) => recordErrors(span, errors));
-    res.once('close', () => {
-      span.setAttribute('http.response.status_code', res.statusCode);
-      span.end();
-    });
-    context.bind(active, req);
-    context.bind(active, res);
-    context.with(active, next);
-  };
+export function startRequestSpan(req: IncomingMessage, res: ServerResponse): RequestSpan | null {
+  if (!tracing()) return null;
+  const parent = propagation.extract(context.active(), req.headers);
+  const span = tracer().startSpan(`${req.method} /graphql`, {
+    kind: SpanKind.SERVER,
+    attributes: { 'http.request.method': req.method ?? '', 'http.route': '/graphql' },
+  }, parent);
+  const active = trace.setSpan(parent, span);
+  res.once('close', () => {
+    span.setAttribute('http.response.status_code', res.statusCode);
+    span.end();
+  });
+  context.bind(active, req);
+  context.bind(active, res);
+  return { active, recordRefusal: (errors) => recordErrors(span, errors) };
 }
 
 /** Adds the GraphQL side to the request span: the operation, and the errors by code and path. */

@@ -1,7 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
-import type { RequestHandler } from 'express';
 import type { GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { Logger } from 'pino';
@@ -22,7 +20,6 @@ import { refusalsPlugin } from './refusals';
  */
 interface SchemaServer {
   readonly apollo: ApolloServer<RequestContext>;
-  readonly handler: RequestHandler;
   /** The same schema, for this entitlement's subscriptions. */
   readonly schema: GraphQLSchema;
 }
@@ -44,9 +41,9 @@ export class SchemaServers {
     private readonly plugins: readonly ApolloServerPlugin<RequestContext>[] = [],
   ) {}
 
-  /** The request's context comes from `res.locals.context`, set by the route for this caller. */
-  async handlerFor(key: string, catalog: Catalog): Promise<RequestHandler> {
-    return (await this.serverFor(key, catalog)).handler;
+  /** The Apollo Server for this entitlement's schema, started. */
+  async apolloFor(key: string, catalog: Catalog): Promise<ApolloServer<RequestContext>> {
+    return (await this.serverFor(key, catalog)).apollo;
   }
 
   async schemaFor(key: string, catalog: Catalog): Promise<GraphQLSchema> {
@@ -84,8 +81,7 @@ export class SchemaServers {
       ],
     });
     await apollo.start();
-    const handler = expressMiddleware(apollo, { context: async ({ res }) => (res.locals['context'] as () => RequestContext)() });
-    return { apollo, handler, schema };
+    return { apollo, schema };
   }
 
   async stop(): Promise<void> {

@@ -8,7 +8,7 @@ import type { Principal } from '../auth/types';
 import type { Catalog } from '../catalog/types';
 import type { Entitlement } from '../policy/entitlement';
 import type { PolicyStore } from '../policy/store';
-import type { TokenVerifier } from './auth-middleware';
+import type { TokenVerifier } from '../auth/verifier';
 import type { RunningLive } from './live/start';
 import type { LiveSession } from './live/sessions';
 import { checkSubscription } from './limits/subscription';

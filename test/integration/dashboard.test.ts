@@ -86,7 +86,7 @@ test('no token reaches the request log', async () => {
   await request(app).get('/dashboard?role=hr');
   const log = logLines.join('');
   assert.match(log, /"url":"\/dev-token"/, 'the sign-in is logged');
-  assert.match(log, /"url":"\/dashboard\?role=hr"/);
+  assert.match(log, /"url":"\/dashboard"/, 'the path only: a query string may carry values');
   assert.ok(!log.includes(minted.token), 'the token is not');
   assert.ok(!log.includes(minted.token.split('.')[2]!), 'not even its signature');
 });

@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { readdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app';
 
@@ -59,6 +62,53 @@ test('a body without a query → HTTP 400 BAD_REQUEST', async () => {
   const response = await request(app.lakegate.app).post('/graphql').set('Authorization', `Bearer ${app.token()}`).send({ variables: {} });
   assert.equal(response.status, 400);
   assert.equal(response.body.errors[0].extensions.code, 'BAD_REQUEST');
+});
+
+test('a body over 1 MB → HTTP 413 BAD_REQUEST, and the connection is not reused', async () => {
+  const query = `{ transactions(where: { currency: { in: ${JSON.stringify(['x'.repeat(1024)])} } }) { amount } }`;
+  const body = JSON.stringify({ query, variables: { padding: 'x'.repeat(1024 * 1024) } });
+  const response = await request(app.lakegate.app).post('/graphql').set('Authorization', `Bearer ${app.token()}`)
+    .set('Content-Type', 'application/json').send(body);
+  assert.equal(response.status, 413);
+  assert.equal(response.body.errors[0].extensions.code, 'BAD_REQUEST');
+  assert.equal(response.headers['connection'], 'close');
+});
+
+test('a gzip-encoded JSON body is read; an unknown encoding or charset → HTTP 415 BAD_REQUEST', async () => {
+  const body = gzipSync(JSON.stringify({ query: '{ transactions(limit: 1) { amount } }' }));
+  const compressed = await postBytes(body, { 'content-type': 'application/json', 'content-encoding': 'gzip', authorization: `Bearer ${app.token()}` });
+  assert.equal(compressed.status, 200, JSON.stringify(compressed.body));
+  assert.equal((compressed.body as { data: { transactions: unknown[] } }).data.transactions.length, 1);
+  for (const [header, value] of [['Content-Encoding', 'zstd'], ['Content-Type', 'application/json; charset=latin1']] as const) {
+    const refused = await request(app.lakegate.app).post('/graphql').set('Authorization', `Bearer ${app.token()}`)
+      .set('Content-Type', 'application/json').set(header, value).send('{"query":"{ __typename }"}');
+    assert.equal(refused.status, 415, value);
+    assert.equal(refused.body.errors[0].extensions.code, 'BAD_REQUEST');
+  }
+});
+
+/** Raw bytes to /graphql (supertest would serialise a Buffer sent as JSON). */
+async function postBytes(body: Buffer, headers: Record<string, string>): Promise<{ status: number; body: unknown }> {
+  const server = http.createServer(app.lakegate.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, { method: 'POST', headers, body: new Uint8Array(body) });
+    return { status: response.status, body: await response.json() };
+  } finally {
+    server.close();
+  }
+}
+
+test('a body that is not JSON is refused as a possible cross-site request; GET with a query string is served', async () => {
+  const plain = await request(app.lakegate.app).post('/graphql').set('Authorization', `Bearer ${app.token()}`)
+    .set('Content-Type', 'text/plain').send('{"query":"{ __typename }"}');
+  assert.equal(plain.status, 400);
+  assert.equal(plain.body.errors[0].extensions.code, 'BAD_REQUEST');
+  assert.match(plain.body.errors[0].message, /Cross-Site Request Forgery/);
+  const get = await request(app.lakegate.app).get('/graphql').query({ query: '{ transactions(limit: 1) { amount } }' })
+    .set('Authorization', `Bearer ${app.token()}`).set('Accept', 'application/json').set('apollo-require-preflight', 'true');
+  assert.equal(get.status, 200, JSON.stringify(get.body));
+  assert.equal(get.body.data.transactions.length, 1);
 });
 
 test('no token, a bad token, or another scheme → HTTP 401 UNAUTHENTICATED', async () => {

@@ -58,7 +58,7 @@ test('a query, a KPI asked twice and bad requests move the request, engine, cach
   assert.equal(moved('lakegate_graphql_errors_total', { code: 'GRAPHQL_VALIDATION_FAILED' }), 1);
   assert.equal(moved('lakegate_graphql_errors_total', { code: 'LIMIT_EXCEEDED' }), 1);
   assert.equal(moved('lakegate_graphql_errors_total', { code: 'UNAUTHENTICATED' }), 1, 'refused before GraphQL, counted too');
-  assert.equal(moved('lakegate_refusals_total', { code: 'LIMIT_EXCEEDED', limit: 'unspecified' }), 1);
+  assert.equal(moved('lakegate_refusals_total', { code: 'LIMIT_EXCEEDED', limit: 'maxLimit' }), 1);
   assert.equal(sample(after, 'lakegate_long_queries_running'), 0, 'no long queries configured');
   assert.equal(sample(after, 'lakegate_requests_in_flight'), 0);
   for (const processMetric of ['process_cpu_user_seconds_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds', 'nodejs_eventloop_lag_p99_seconds', 'nodejs_heap_size_used_bytes']) {

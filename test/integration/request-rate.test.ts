@@ -69,7 +69,7 @@ function assertRateLimited(response: request.Response): void {
   const retryAfter = Number(response.headers['retry-after']);
   assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60, `Retry-After in seconds, got ${response.headers['retry-after']}`);
   const [error] = response.body.errors;
-  assert.deepEqual(error.extensions, { code: 'RATE_LIMITED', retryAfterSeconds: retryAfter });
+  assert.deepEqual(error.extensions, { code: 'RATE_LIMITED', limit: 'requestsPerWindow', max: LIMIT, retryAfterSeconds: retryAfter });
   assert.match(error.message, new RegExp(`more than ${LIMIT} requests in 60 s from this caller \\(limits\\.requestsPerWindow per limits\\.window\\); retry in ${retryAfter} s`));
   assert.equal(response.body.data, undefined, 'refused before any GraphQL work');
 }

@@ -1,0 +1,113 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import { context } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { TokenVerifier } from '../../auth/verifier';
+import type { Principal } from '../../auth/types';
+import type { Catalog } from '../../catalog/types';
+import type { RequestRate } from '../../limits/request-rate';
+import { countErrors, type LakegateMetrics } from '../../observability/metrics';
+import type { Entitlement } from '../../policy/entitlement';
+import type { RequestContext } from '../context';
+import { requestIdOf } from '../request-log';
+import { startRequestSpan } from '../request-span';
+import { authenticate } from './authenticate';
+import { readJsonBody, type JsonBody } from './json-body';
+import { refusal, sendRefusal, type Refusal } from './refusal';
+import { admitRequest } from './request-rate';
+
+export interface GraphQLRouteOptions {
+  readonly verifier: TokenVerifier;
+  /** Null when requests are not counted (limits.requestsPerWindow: 0). */
+  readonly requestRate: RequestRate | null;
+  readonly entitlementFor: (principals: readonly string[]) => Entitlement;
+  readonly apolloFor: (key: string, catalog: Catalog) => Promise<ApolloServer<RequestContext>>;
+  /** The context of one request; `signal` aborts when the client leaves before its answer. */
+  readonly contextFor: (principal: Principal, entitlement: Entitlement, requestId: number, signal: AbortSignal) => RequestContext;
+  readonly metrics: LakegateMetrics;
+  readonly logger: Logger;
+}
+
+/** Serves one request to /graphql. */
+export type GraphQLRoute = (req: IncomingMessage, res: ServerResponse) => void;
+
+const NO_BODY: JsonBody = { ok: true, value: undefined };
+
+/**
+ * GraphQL over HTTP on node's own request and response, the shortest road from a socket to Apollo
+ * Server: token, request rate, JSON body, the caller's schema, then Apollo's
+ * `executeHTTPGraphQLRequest`. Every answer before GraphQL runs is a refusal value, counted in
+ * the metrics and the request's span like GraphQL's own errors.
+ */
+export function graphqlRoute(options: GraphQLRouteOptions): GraphQLRoute {
+  const { metrics, logger } = options;
+  return (req, res) => {
+    metrics.requestsInFlight.inc();
+    res.once('close', () => metrics.requestsInFlight.dec());
+    const span = startRequestSpan(req, res);
+    const refuse = (answer: Refusal): void => {
+      countErrors(metrics, answer.body.errors);
+      span?.recordRefusal(answer.body.errors);
+      sendRefusal(res, answer);
+    };
+    const serve = (): Promise<void> => answer(options, req, res, refuse).catch((error: unknown) => {
+      logger.error({ err: error }, 'unexpected error outside GraphQL');
+      if (res.headersSent) res.destroy();
+      else refuse(refusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
+    });
+    if (span) void context.with(span.active, serve);
+    else void serve();
+  };
+}
+
+async function answer(options: GraphQLRouteOptions, req: IncomingMessage, res: ServerResponse, refuse: (answer: Refusal) => void): Promise<void> {
+  const authentication = await authenticate(options.verifier, req.headers.authorization);
+  if (!authentication.ok) return refuse(authentication.refusal);
+  const { principal } = authentication;
+  if (options.requestRate) {
+    const limited = await admitRequest(options.requestRate, principal.subject, options.logger);
+    if (limited) return refuse(limited);
+  }
+  const body = req.method === 'POST' ? await readJsonBody(req) : NO_BODY;
+  if (!body.ok) return refuse(body.refusal);
+  const entitlement = options.entitlementFor(principal.principals);
+  const apollo = await options.apolloFor(entitlement.key, entitlement.catalog);
+  const response = await apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMap(req), search: searchOf(req.url), body: body.value },
+    context: async () => options.contextFor(principal, entitlement, requestIdOf(req), abortedOnClose(res)),
+  });
+  await writeResponse(res, response);
+}
+
+function headerMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+function searchOf(url: string | undefined): string {
+  const query = url?.indexOf('?') ?? -1;
+  return query === -1 ? '' : url!.slice(query);
+}
+
+/** A client that goes away before its answer cancels its engine queries. */
+function abortedOnClose(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
+async function writeResponse(res: ServerResponse, response: HTTPGraphQLResponse): Promise<void> {
+  res.statusCode = response.status ?? 200;
+  for (const [name, value] of response.headers) res.setHeader(name, value);
+  if (response.body.kind === 'complete') {
+    res.end(response.body.string);
+    return;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+}
