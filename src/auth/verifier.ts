@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { LRUCache } from 'lru-cache';
 import type { AuthConfig } from '../config/schema';
@@ -47,7 +47,7 @@ function withVerifiedTokenCache(verify: TokenVerifier['verify'], toleranceSecond
   return {
     verify: async (header) => {
       if (header === undefined) return verify(header);
-      const key = createHash('sha256').update(header).digest('base64');
+      const key = hash('sha256', header, 'base64');
       const known = verified.get(key);
       if (known && Date.now() < known.validUntil) return { ok: true, principal: known.principal };
       const result = await verify(header);

@@ -107,20 +107,14 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     requestRate: guards.requestRate,
     entitlementFor: (principals) => policy.store.entitlementFor(principals),
     apolloFor: (key, catalog) => servers.apolloFor(key, catalog),
-    contextFor: (principal, entitlement, requestId, signal) => ({
-      ...plannerContext(services, {
-        caller: { subject: principal.subject, principals: principal.principals },
-        entitlement,
-        signal,
-        longQueries: longQueries?.longQueries ?? null,
-        kpiRefresher: kpiRefresh.refresher,
-        guards: guards.callerGuards,
-      }),
-      requestId: String(requestId),
-      principal,
-      describeOnly: entitlement.describeOnly,
-      cost: null,
-    }),
+    contextFor: (principal, entitlement, requestId, signal) => plannerContext(services, {
+      caller: { subject: principal.subject, principals: principal.principals },
+      entitlement,
+      signal,
+      longQueries: longQueries?.longQueries ?? null,
+      kpiRefresher: kpiRefresh.refresher,
+      guards: guards.callerGuards,
+    }, { requestId: String(requestId), principal, describeOnly: entitlement.describeOnly, cost: null }),
     metrics,
     logger,
   });

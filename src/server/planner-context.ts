@@ -28,10 +28,19 @@ export interface ReadScope {
   readonly guards: CallerGuards | null;
 }
 
-/** A fresh planner context: for a request, or for a background KPI refresh on a caller's behalf. */
-export function plannerContext(services: PlannerServices, scope: ReadScope): PlannerContext {
-  return {
-    ...services,
+/**
+ * A fresh planner context: for a request, or for a background KPI refresh on a caller's behalf.
+ * `extra` holds what the caller's context adds (a request's id, the principal, …); one object
+ * literal with every field named, because this runs per request and spreads are slow to build.
+ */
+export function plannerContext<Extra extends object = Record<never, never>>(services: PlannerServices, scope: ReadScope, extra?: Extra): PlannerContext & Extra {
+  const context: PlannerContext = {
+    engines: services.engines,
+    dialects: services.dialects,
+    routing: services.routing,
+    availability: services.availability,
+    limits: services.limits,
+    audit: services.audit,
     caller: scope.caller,
     entitlement: scope.entitlement.fingerprint,
     catalog: scope.entitlement.catalog,
@@ -44,4 +53,5 @@ export function plannerContext(services: PlannerServices, scope: ReadScope): Pla
     queries: [],
     loaders: new Map(),
   };
+  return (extra ? Object.assign(context, extra) : context) as PlannerContext & Extra;
 }

@@ -176,6 +176,16 @@ describe('one test per limit', () => {
     await assertAccepted(query, { n: 50 });
   });
 
+  test('the same document is judged again for other variables, and again the same way for the same ones (the verdicts are remembered per variable set)', async () => {
+    const query = 'query($n: Int) { customers(limit: $n) { name } }';
+    assert.equal((await assertAccepted(query, { n: 20 })).rows, 20);
+    assert.equal((await assertAccepted(query, { n: 30 })).rows, 30);
+    await assertRefused('query($n: Int) { customers(limit: 10) { transactions(limit: $n) { amount } } }', { n: 10_000 }, { limit: 'maxCost', max: 1000, message: /estimated cost/ });
+    assert.equal((await assertAccepted('query($n: Int) { customers(limit: 10) { transactions(limit: $n) { amount } } }', { n: 5 })).rows, 60);
+    await assertRefused('query($n: Int) { customers(limit: 10) { transactions(limit: $n) { amount } } }', { n: 10_000 }, { limit: 'maxCost', max: 1000, message: /estimated cost/ });
+    assert.equal((await assertAccepted(query, { n: 20 })).rows, 20);
+  });
+
   test('maxCost: relations under relations with default limits', async () => {
     await assertRefused(`{ customers { transactions { customer { transactions { amount } } } } }`, {}, { limit: 'maxCost', max: 1000, message: /estimated cost/ });
   });

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { hash, randomUUID } from 'node:crypto';
 import pg, { type FieldDef, type PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import { parameterText } from '../../sql/literals';
@@ -60,7 +60,7 @@ export function createRedshiftPgEngine(options: RedshiftPgEngineOptions): Redshi
  * keeps prepared however varied the queries.
  */
 function preparedName(text: string): string {
-  return `lakegate_${createHash('sha1').update(text).digest('hex')}`;
+  return `lakegate_${hash('sha1', text)}`;
 }
 
 export const MAX_USES = 10_000;
