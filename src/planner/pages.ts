@@ -7,7 +7,7 @@ import type { Engine, QueryResult, Row } from '../datasources/types';
 import { and, column } from '../query/expr';
 import { LakegateError } from '../query/errors';
 import { fingerprint } from '../query/fingerprint';
-import type { LogicalQuery, RowQuery } from '../query/types';
+import type { RowQuery } from '../query/types';
 import { compileQuery } from '../sql/compiler';
 import type { CompiledQuery, Dialect } from '../sql/types';
 import type { PlannerContext } from './context';
@@ -46,7 +46,7 @@ export async function readPage(dataset: Dataset, args: PageArgs, selected: Reado
   const first = resolveFirst(args.first, context.limits);
   const planned = withOrderColumns(planRows(dataset, { where: args.where ?? null, orderBy: args.orderBy ?? null, limit: first }, selected, context.limits));
   const outcome = await runPage<PageResult>(planned, { dataset, path }, context, !args.after, async (engine, query, dialect, deadline) => {
-    const whole = compileQuery({ ...query, limit: null, offset: 0 } as LogicalQuery, dialect);
+    const whole = compileQuery({ ...query, limit: null, offset: 0 }, dialect);
     const binding: CursorBinding = { subject: context.caller.subject, entitlement: context.entitlement, query: fingerprint([engine.name, whole.sql, whole.params]) };
     const state = args.after ? decodeCursor(args.after, binding, context.cursors) : null;
     const options: PageOptions = { first, signal: context.signal, deadline };

@@ -46,10 +46,10 @@ export type PageCall<R extends QueryResult> = (engine: Engine, query: LogicalQue
  * Drives one page of a paged read down the same road as `runQuery` — partition guard, policy,
  * router, the caller's limits, audit and extensions — but runs it with `call` (a page of an
  * engine result, or a keyset seek) and never through the result cache. A later page must stay on
- * the engine its cursor names, so only a first page falls back to another engine.
+ * the engine its cursor names, so only a first page (`fallback`) may fall back to another engine.
  */
-export function runPage<R extends QueryResult>(planned: LogicalQuery, target: QueryTarget, context: PlannerContext, first: boolean, call: PageCall<R>): Promise<R> {
-  return plannedQuerySpan(target, () => routeAndRun(planned, target, context, first, async (engine, reason, query) => {
+export function runPage<R extends QueryResult>(planned: LogicalQuery, target: QueryTarget, context: PlannerContext, fallback: boolean, call: PageCall<R>): Promise<R> {
+  return plannedQuerySpan(target, () => routeAndRun(planned, target, context, fallback, async (engine, reason, query) => {
     const dialect = dialectOf(engine, context);
     const deadline = Date.now() + context.limits.queryTimeoutMs;
     const outcome = await engineQuerySpan(engine.name, reason, () => runGuarded<R>(engine, target.path, undefined, context, () => call(engine, query, dialect, deadline)));

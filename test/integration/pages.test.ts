@@ -5,6 +5,7 @@ import pino from 'pino';
 import { INVALID_CURSOR } from '../../src/planner/cursor';
 import { resolveCursorKeys } from '../../src/server/cursor-key';
 import { startTestApp, TEST_SECRET, type TestApp } from '../support/app';
+import { withResultCache } from '../support/cached-app';
 import { assertPagesEqualUnpaged, pageQuery, readAllPages, readUnpaged } from '../support/pages';
 
 /**
@@ -115,4 +116,19 @@ test('a cursor stays good on another server sharing the configuration (its key d
 test('an empty result is one page without a cursor', async () => {
   const { rows, cursors } = await readAllPages(app, { field: 'transactions', args: 'where: { amount: { lt: -1 } }', selection: 'transactionId', first: 10 });
   assert.deepEqual([rows, cursors], [[], []]);
+});
+
+test('pages never come from the result cache, even of a dataset that opts in', async () => {
+  const cached = await startTestApp({ lake: app.lake, configure: withResultCache({ datasets: ['transactions'], ttlMs: 3_600_000 }) });
+  try {
+    const read = { field: 'transactions', selection: 'transactionId', first: 50 };
+    const list = async (): Promise<unknown> => (await cached.graphql('{ transactions(limit: 50) { transactionId } }')).body.extensions.lakegate.queries[0].cache;
+    assert.deepEqual([await list(), await list()], ['miss', 'hit'], 'the list field is cached');
+    for (let i = 0; i < 2; i += 1) {
+      const page = await cached.graphql(pageQuery(read));
+      assert.equal(page.body.extensions.lakegate.queries[0].cache, 'none');
+    }
+  } finally {
+    await cached.close();
+  }
 });
