@@ -179,7 +179,7 @@ class RedshiftDataAdapter implements RedshiftDataEngine {
     return async (token) => {
       const page = await fetch(token);
       const records = page.Records ?? [];
-      if (records.length > 0 && !read) read = recordReader(page.ColumnMetadata ?? (await fetch(null)).ColumnMetadata ?? []);
+      if (records.length > 0 && !read) read = recordReader(page.ColumnMetadata?.length ? page.ColumnMetadata : (await fetch(null)).ColumnMetadata ?? []);
       return { rows: records.map((record) => read!(record)), nextToken: page.NextToken ?? null };
     };
   }
