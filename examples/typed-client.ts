@@ -1,6 +1,6 @@
 // Type-checked in CI against the generated client types: if the schema drifts from what
 // these operations expect, `npm test` fails here.
-import type { DailyRevenueByChannelQuery, MonthlyRevenueQuery, TopTransactionsQuery } from '../generated/client-types';
+import type { DailyRevenueByChannelQuery, MonthlyRevenueQuery, TopTransactionsQuery, TransactionsPageQuery } from '../generated/client-types';
 
 export function totalAmount(result: TopTransactionsQuery): string {
   const cents = result.transactions.reduce((sum, row) => sum + BigInt(Math.round(Number(row.amount ?? '0') * 100)), 0n);
@@ -17,4 +17,9 @@ export function fastestGrowing(result: MonthlyRevenueQuery): string | null {
   const growing = result.kpis.revenue.filter((point) => point.change !== null && point.change !== undefined);
   growing.sort((a, b) => (b.change ?? 0) - (a.change ?? 0));
   return growing[0]?.currency ?? null;
+}
+
+/** The `after` of the next page, or null when this was the last one. */
+export function nextPageAfter(result: TransactionsPageQuery): string | null {
+  return result.transactionsPage.pageInfo.hasNextPage ? result.transactionsPage.pageInfo.endCursor ?? null : null;
 }

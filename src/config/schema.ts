@@ -230,6 +230,18 @@ const limits = z
   .strict()
   .refine((value) => value.defaultLimit <= value.maxLimit, { message: 'defaultLimit must not exceed maxLimit', path: ['defaultLimit'] });
 
+const paging = z
+  .object({
+    /** A cursor (`<dataset>Page(after:)`) is refused this long after the page that handed it out. */
+    cursorTtl: durationMs({ min: 1_000 }).default('1h'),
+    /**
+     * Environment variable holding the key cursors are signed with (at least 32 bytes); the same on
+     * every replica. Unset: derived from the HS256 JWT secret, else a random key per process.
+     */
+    cursorSecretEnv: z.string().min(1).default('LAKEGATE_CURSOR_SECRET'),
+  })
+  .strict();
+
 const longQueries = z
   .object({
     /** A request waits this long for an Athena or Redshift Data API query, then answers QUERY_RUNNING with a handle. */
@@ -373,6 +385,8 @@ export const configSchema = z
       .refine((value) => Object.values(value).some(Boolean), { message: 'configure at least one engine' }),
     routing: routing.default({}),
     limits: limits.default({}),
+    /** Cursor pages (`<dataset>Page`). */
+    paging: paging.default({}),
     /** Queries that outlive a request (in Redis for several replicas, else in memory); off when absent. */
     longQueries: longQueries.optional(),
     /** The result cache (KPIs by their freshness; datasets that opt in). */
@@ -392,6 +406,7 @@ export type DatasetConfig = ConfigFile['datasets'][number];
 export type KpiConfig = ConfigFile['kpis'][number];
 export type AuthConfig = ConfigFile['auth'];
 export type LimitsConfig = ConfigFile['limits'];
+export type PagingConfig = ConfigFile['paging'];
 export type LongQueriesConfig = NonNullable<ConfigFile['longQueries']>;
 export type CacheConfig = ConfigFile['cache'];
 export type BudgetsConfig = ConfigFile['budgets'];

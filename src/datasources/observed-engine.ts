@@ -19,12 +19,12 @@ export type EngineQueryObserver = (observation: EngineQueryObservation) => void;
  * reported — `executeDetachable` and every `resume` — as `running` when the query outlived it.
  */
 export function observedEngine(engine: Engine, observe: EngineQueryObserver): Engine {
-  const timed = async <R extends QueryResult | Detached>(call: () => Promise<R>): Promise<R> => {
+  const timed = async <R>(call: () => Promise<R>): Promise<R> => {
     const started = performance.now();
     const seconds = (): number => (performance.now() - started) / 1_000;
     try {
       const outcome = await call();
-      const stats = isDetached(outcome) ? null : (outcome as QueryResult).stats;
+      const stats = isDetached(outcome as QueryResult | Detached) ? null : (outcome as QueryResult).stats;
       observe({ engine: engine.name, outcome: stats ? 'ok' : 'running', seconds: seconds(), bytesScanned: stats?.bytesScanned ?? null });
       return outcome;
     } catch (error) {
@@ -36,6 +36,7 @@ export function observedEngine(engine: Engine, observe: EngineQueryObserver): En
     engine,
     (inner, query, options) => timed(() => inner.execute(query, options)),
     (inner, query, options) => timed(() => inner.executeDetachable(query, options)),
+    (call) => timed(call),
   );
   if (!isResumable(forwarded)) return forwarded;
   const resumable: ResumableEngine = { ...forwarded, resume: (queryId, options) => timed(() => forwarded.resume(queryId, options)) };

@@ -51,6 +51,8 @@ export interface EngineCapabilities {
   readonly reportsBytesScanned: boolean;
   /** The engine implements `ResumableEngine` (detach from a long-running query, resume it later). */
   readonly resumable?: boolean;
+  /** The engine implements `PagedEngine` (later pages read from the first page's engine result, see pages.ts). */
+  readonly resultPages?: boolean;
 }
 
 /** The narrow interface every engine adapter implements; the router reads capabilities, not names. */

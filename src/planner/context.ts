@@ -5,6 +5,7 @@ import type { TableView } from '../query/types';
 import type { EngineAvailability } from '../router/availability';
 import type { RoutingRules } from '../router/route';
 import type { Dialect } from '../sql/types';
+import type { CursorKeys } from './cursor';
 import type { CallerGuards } from './guards';
 import type { KpiArgs } from './kpis/plan';
 import type { LiveSubscriptions } from './live/subscriptions';
@@ -59,6 +60,8 @@ export interface PlannerContext {
   readonly routing: RoutingRules;
   readonly availability: EngineAvailability;
   readonly limits: Limits;
+  /** The key and lifetime of page cursors (`<dataset>Page`). */
+  readonly cursors: CursorKeys;
   /** Queries on resumable engines outlive the request (QUERY_RUNNING + handle); null when not configured. */
   readonly longQueries: LongQueries | null;
   readonly signal: AbortSignal;

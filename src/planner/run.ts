@@ -1,12 +1,13 @@
 import type { Dataset } from '../catalog/types';
 import { EngineError } from '../datasources/errors';
-import { isResumable, type CachePolicy, type Engine, type Row } from '../datasources/types';
+import { isResumable, type CachePolicy, type Engine, type QueryResult, type QueryStats, type Row } from '../datasources/types';
 import { LakegateError } from '../query/errors';
 import type { LogicalQuery } from '../query/types';
 import { routeQuery, type RoutedDataset } from '../router/route';
 import { applyPolicy } from '../policy/rewrite';
 import { columnsRead } from '../query/columns';
 import { compileQuery } from '../sql/compiler';
+import type { Dialect } from '../sql/types';
 import type { PlannerContext } from './context';
 import { apiCode } from './engine-errors';
 import { runGuarded } from './guards';
@@ -34,14 +35,33 @@ export interface QueryTarget {
  * query with its engine queries (one per engine tried) under it.
  */
 export function runQuery(planned: LogicalQuery, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
-  return plannedQuerySpan(target, () => routeAndRun(planned, target, context));
+  const cache = target.cache ?? datasetCache(target.dataset);
+  return plannedQuerySpan(target, () => routeAndRun(planned, target, context, true, (engine, reason, query) => runOn(engine, reason, { query, planned, cache }, target, context)));
 }
 
-async function routeAndRun(planned: LogicalQuery, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
-  const { dataset, path } = target;
+/** How a page is read on the engine the router chose: the query with the caller's view under it, the engine's dialect, the deadline. */
+export type PageCall<R extends QueryResult> = (engine: Engine, query: LogicalQuery, dialect: Dialect, deadline: number) => Promise<R>;
+
+/**
+ * Drives one page of a paged read down the same road as `runQuery` — partition guard, policy,
+ * router, the caller's limits, audit and extensions — but runs it with `call` (a page of an
+ * engine result, or a keyset seek) and never through the result cache. A later page must stay on
+ * the engine its cursor names, so only a first page (`fallback`) may fall back to another engine.
+ */
+export function runPage<R extends QueryResult>(planned: LogicalQuery, target: QueryTarget, context: PlannerContext, fallback: boolean, call: PageCall<R>): Promise<R> {
+  return plannedQuerySpan(target, () => routeAndRun(planned, target, context, fallback, async (engine, reason, query) => {
+    const dialect = dialectOf(engine, context);
+    const deadline = Date.now() + context.limits.queryTimeoutMs;
+    const outcome = await engineQuerySpan(engine.name, reason, () => runGuarded<R>(engine, target.path, undefined, context, () => call(engine, query, dialect, deadline)));
+    record(engine, reason, outcome.stats, planned, target, context);
+    return outcome;
+  }));
+}
+
+async function routeAndRun<R>(planned: LogicalQuery, target: QueryTarget, context: PlannerContext, fallback: boolean, runOnEngine: (engine: Engine, reason: string, query: LogicalQuery) => Promise<R>): Promise<R> {
+  const { dataset } = target;
   const routed = target.route ?? dataset;
-  const cache = target.cache ?? datasetCache(dataset);
-  checkPartitionFilter(planned, dataset, path);
+  checkPartitionFilter(planned, dataset, target.path);
   const query = applyPolicy(planned, context.views.get(dataset.name));
   const tried = new Set<string>();
   for (;;) {
@@ -51,11 +71,11 @@ async function routeAndRun(planned: LogicalQuery, target: QueryTarget, context: 
     const engine = route ? context.engines.get(route.engine) : undefined;
     if (!route || !engine) throw new LakegateError('ENGINE_UNAVAILABLE', `no engine is available for dataset "${dataset.name}"`);
     try {
-      return await runOn(engine, route.reason, { query, planned, cache }, dataset, path, context);
+      return await runOnEngine(engine, route.reason, query);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       // An engine that is down is skipped for a while, and this read tries the declared fallback.
-      if (error.code === 'ENGINE_UNAVAILABLE') {
+      if (error.code === 'ENGINE_UNAVAILABLE' && fallback) {
         context.availability.markDown(engine.name);
         tried.add(engine.name);
         continue;
@@ -82,15 +102,39 @@ interface Planned {
   readonly cache: CachePolicy | undefined;
 }
 
-async function runOn(engine: Engine, reason: string, { query, planned, cache }: Planned, dataset: Dataset, path: string, context: PlannerContext): Promise<readonly Row[]> {
-  const dialect = context.dialects.get(engine.name);
-  if (!dialect) throw new Error(`no dialect for engine "${engine.name}"`);
-  const compiled = compileQuery(query, dialect);
+async function runOn(engine: Engine, reason: string, { query, planned, cache }: Planned, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
+  const compiled = compileQuery(query, dialectOf(engine, context));
   const deadline = Date.now() + context.limits.queryTimeoutMs;
-  const outcome = await engineQuerySpan(engine.name, reason, () => runGuarded(engine, path, cache, context, (policy) => (context.longQueries && isResumable(engine)
+  const outcome = await engineQuerySpan(engine.name, reason, () => runGuarded(engine, target.path, cache, context, (policy) => (context.longQueries && isResumable(engine)
     ? runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline, cache: policy }, context.longQueries)
     : engine.execute(compiled, { signal: context.signal, deadline, ...(policy ? { cache: policy } : {}) }))));
-  const audit = {
+  if ('running' in outcome) {
+    context.audit.info({ ...auditLine(engine, planned, target.dataset, context), queryId: outcome.record.queryId, running: true }, 'engine query still running');
+    throw stillRunning(outcome, target.dataset);
+  }
+  record(engine, reason, outcome.stats, planned, target, context);
+  return outcome.rows;
+}
+
+function dialectOf(engine: Engine, context: PlannerContext): Dialect {
+  const dialect = context.dialects.get(engine.name);
+  if (!dialect) throw new Error(`no dialect for engine "${engine.name}"`);
+  return dialect;
+}
+
+/** One engine query (or page read) for `extensions.lakegate.queries` and the audit log. */
+function record(engine: Engine, reason: string, stats: QueryStats, planned: LogicalQuery, { dataset, path }: QueryTarget, context: PlannerContext): void {
+  const { queryId, durationMs, bytesScanned, rows, cache: cached, ageMs } = stats;
+  context.queries.push({
+    path, engine: engine.name, queryId, reason, durationMs: round(durationMs), bytesScanned, rows,
+    cache: cached ?? 'none', ...(ageMs === undefined ? {} : { ageMs: Math.round(ageMs) }),
+  });
+  // A cached answer is still a read: audited with the engine query that produced it.
+  context.audit.info({ ...auditLine(engine, planned, dataset, context), queryId, rows, ...(cached ? { cache: cached } : {}) }, 'engine query');
+}
+
+function auditLine(engine: Engine, planned: LogicalQuery, dataset: Dataset, context: PlannerContext): Record<string, unknown> {
+  return {
     subject: context.caller.subject,
     principals: context.caller.principals,
     dataset: dataset.name,
@@ -99,18 +143,6 @@ async function runOn(engine: Engine, reason: string, { query, planned, cache }: 
     filters: context.grantSources.get(dataset.name) ?? [],
     engine: engine.name,
   };
-  if ('running' in outcome) {
-    context.audit.info({ ...audit, queryId: outcome.record.queryId, running: true }, 'engine query still running');
-    throw stillRunning(outcome, dataset);
-  }
-  const { queryId, durationMs, bytesScanned, rows, cache: cached, ageMs } = outcome.stats;
-  context.queries.push({
-    path, engine: engine.name, queryId, reason, durationMs: round(durationMs), bytesScanned, rows,
-    cache: cached ?? 'none', ...(ageMs === undefined ? {} : { ageMs: Math.round(ageMs) }),
-  });
-  // A cached answer is still a read: audited with the engine query that produced it.
-  context.audit.info({ ...audit, queryId, rows, ...(cached ? { cache: cached } : {}) }, 'engine query');
-  return outcome.rows;
 }
 
 /** QUERY_RUNNING: the handle picks the same engine query up, by a repeat of the request or `queryStatus`. */

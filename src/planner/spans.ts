@@ -23,7 +23,7 @@ export function plannedQuerySpan<T>(names: PlannedQueryNames, work: () => Promis
  * The span of one engine query as `extensions.lakegate.queries` lists it — an answer from the
  * result cache included (`lakegate.cache`), with the id of the engine query behind its rows.
  */
-export function engineQuerySpan(engine: string, reason: string, work: () => Promise<QueryResult | StillRunning>): Promise<QueryResult | StillRunning> {
+export function engineQuerySpan<T extends QueryResult | StillRunning>(engine: string, reason: string, work: () => Promise<T>): Promise<T> {
   return inSpan('lakegate.engine_query', { 'lakegate.engine': engine, 'lakegate.route_reason': reason }, work, engineQueryAttributes);
 }
 

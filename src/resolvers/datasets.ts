@@ -3,6 +3,7 @@ import type { Dataset, Relation } from '../catalog/types';
 import type { Row } from '../datasources/types';
 import { planAggregate, shapeAggregateRow, type AggregateArgs } from '../planner/aggregate';
 import type { PlannerContext } from '../planner/context';
+import { readPage, type Page, type PageArgs } from '../planner/pages';
 import { loadRelation } from '../planner/relations';
 import { planRows, type RowArgs } from '../planner/rows';
 import { runQuery } from '../planner/run';
@@ -14,6 +15,14 @@ export function rowsResolver(dataset: Dataset): GraphQLFieldResolver<unknown, Pl
   return (_source, args, context, info) => {
     const query = planRows(dataset, args, collectFields(info.fieldNodes, info), context.limits);
     return runQuery(query, { dataset, path: responsePath(info) }, context);
+  };
+}
+
+/** A page reads the fields selected under `rows`; `pageInfo` is answered from the page itself. */
+export function pageResolver(dataset: Dataset): GraphQLFieldResolver<unknown, PlannerContext, PageArgs> {
+  return (_source, args, context, info): Promise<Page> => {
+    const rows = collectFields(info.fieldNodes, info).get('rows') ?? [];
+    return readPage(dataset, args, collectFields(rows, info), responsePath(info), context);
   };
 }
 

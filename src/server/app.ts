@@ -19,6 +19,7 @@ import { startResultCache } from './cache';
 import { startKpiRefresh } from './kpi-refresh';
 import { startLive } from './live/start';
 import { startSubscriptions } from './ws';
+import { resolveCursorKeys } from './cursor-key';
 import { plannerContext, type PlannerServices } from './planner-context';
 import { startLongQueries } from './long-queries';
 import { createEngines, type EngineClients } from './engines';
@@ -95,7 +96,8 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
   // Local mode only (see resolveLocalSignIn): the pages may sign in as a dev role; otherwise those routes do not exist.
   const signIn = resolveLocalSignIn(config.auth, env, hs256Secret);
   const guards = await startGuards(config, env, logger);
-  const services: PlannerServices = { engines, dialects, routing, availability, limits: config.limits, audit: logger.child({ audit: true }) };
+  const cursors = resolveCursorKeys(config.paging, env, hs256Secret, logger);
+  const services: PlannerServices = { engines, dialects, routing, availability, limits: config.limits, cursors, audit: logger.child({ audit: true }) };
   const kpiRefresh = startKpiRefresh(loaded.catalog.kpis, services, policy.store, cache.refreshLock, logger);
   const live = startLive({ services, policy: policy.store, webhooks: config.alerts.webhooks, shared: cache.shared, env, logger });
 

@@ -1,4 +1,5 @@
 import type { Caller, Limits, PlannerContext, QueryLogger } from '../planner/context';
+import type { CursorKeys } from '../planner/cursor';
 import type { CallerGuards } from '../planner/guards';
 import type { LongQueries } from '../planner/long-queries/run';
 import type { Entitlement } from '../policy/entitlement';
@@ -14,6 +15,7 @@ export interface PlannerServices {
   readonly routing: RoutingRules;
   readonly availability: EngineAvailability;
   readonly limits: Limits;
+  readonly cursors: CursorKeys;
   readonly audit: QueryLogger;
 }
 

@@ -108,6 +108,8 @@ export interface AthenaEmulator {
   /** Destroys the socket of the next matching request. */
   dropNextConnection(options?: DropOptions): void;
   queries(): readonly EmulatedQuery[];
+  /** Forgets a query and its result, as Athena does once its history and S3 result are gone. */
+  forget(queryId: string): void;
   /** The GetQueryExecution arrival times for one query (ms, `performance.now()`). */
   pollTimes(queryId: string): number[];
   close(): Promise<void>;
@@ -492,6 +494,7 @@ export async function startAthenaEmulator(options: AthenaEmulatorOptions): Promi
       drops.add({ when: 'after', ...dropOptions });
     },
     queries: () => [...queries.values()].map(snapshot),
+    forget: (queryId) => void queries.delete(queryId),
     pollTimes: (queryId) => requests.filter((call) => call.operation === 'GetQueryExecution' && call.body['QueryExecutionId'] === queryId).map((call) => call.at),
     async close() {
       if (closed) return;

@@ -93,6 +93,8 @@ export interface RedshiftDataEmulator {
   /** Destroys the socket of the next matching request. */
   dropNextConnection(options?: DropOptions): void;
   statements(): readonly EmulatedStatement[];
+  /** Forgets a statement and its result, as the Data API does after 24 hours. */
+  forget(id: string): void;
   close(): Promise<void>;
 }
 
@@ -392,6 +394,7 @@ export async function startRedshiftDataEmulator(options: RedshiftDataEmulatorOpt
       drops.add({ when: 'after', ...dropOptions });
     },
     statements: () => [...statements.values()].map(snapshot),
+    forget: (id) => void statements.delete(id),
     async close() {
       if (closed) return;
       closed = true;

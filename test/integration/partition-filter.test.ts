@@ -102,3 +102,11 @@ test('relation loads into the dataset need a partition filter too (the parent ke
   await runs(`{ customers(limit: 2) { customerId transactions(where: ${MARCH_FIRST}, limit: 2) { transactionId } } }`);
   await runs('{ transactions(where: { dt: { eq: "2024-03-01" } }, limit: 2) { transactionId customer { name } } }');
 });
+
+test('a cursor page is guarded like the list field', async () => {
+  await refusedWithoutRunning('{ transactionsPage(first: 10) { rows { transactionId } } }', 'transactionsPage');
+  const response = await app.graphql(`{ transactionsPage(first: 10, where: ${MARCH_FIRST}) { rows { transactionId } pageInfo { hasNextPage } } }`, {}, 'analyst');
+  assert.equal(response.body.errors, undefined, JSON.stringify(response.body.errors));
+  const list = await app.graphql(`{ transactions(limit: 10, where: ${MARCH_FIRST}) { transactionId } }`, {}, 'analyst');
+  assert.deepEqual(response.body.data.transactionsPage.rows, list.body.data.transactions);
+});

@@ -436,7 +436,7 @@ test('health, capabilities, and close: a closed engine refuses work; closing can
   assert.equal(await data.health(), true);
   assert.equal(await wire.health(), true);
   for (const engine of [data, wire]) assert.equal(engine.name, 'redshift');
-  assert.deepEqual(data.capabilities, { cancellable: true, reportsBytesScanned: false, resumable: true });
+  assert.deepEqual(data.capabilities, { cancellable: true, reportsBytesScanned: false, resumable: true, resultPages: true });
   assert.ok(isResumable(data), 'Data API statements can outlive a request');
   assert.deepEqual(wire.capabilities, { cancellable: true, reportsBytesScanned: false });
   assert.ok(!isResumable(wire), 'a pg-wire query lives and dies with its connection');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import pg from 'pg';
 import { startRedshiftDataEmulator, type RedshiftDataEmulator } from '../emulators/redshift-data';
 import { startTestApp, type TestApp } from '../support/app';
+import { dropDatabase, loadSalesIntoPostgres, PG_ADMIN } from '../support/pg-sales';
 
 /**
  * SLA-bound reads through the whole API go to Redshift (the Data API emulator on PostgreSQL,
@@ -13,41 +13,17 @@ import { startTestApp, type TestApp } from '../support/app';
  */
 const DATABASE = 'lakegate_routing_test';
 const SCHEMA = 'spectrum_sales';
-const ADMIN = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
 let emulator: RedshiftDataEmulator;
 let viaRedshift: TestApp;
 let viaLocal: TestApp;
 /** Sales tables on both engines, not SLA-bound themselves: only SLA-bound KPIs go to Redshift. */
 let kpiSla: TestApp;
 
-async function loadSales(app: TestApp): Promise<void> {
-  const admin = new pg.Client(ADMIN);
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${DATABASE}`);
-  await admin.end();
-  const client = new pg.Client({ ...ADMIN, database: DATABASE });
-  await client.connect();
-  await client.query(`CREATE SCHEMA ${SCHEMA}`);
-  await client.query(`CREATE TABLE ${SCHEMA}.customers (customer_id bigint, name text, email text, country text, segment text, created_at timestamp)`);
-  await client.query(`CREATE TABLE ${SCHEMA}.transactions (transaction_id bigint, customer_id bigint, amount numeric(12,2), currency text, status text, channel text, ts timestamp, dt text)`);
-  const insert = async (table: string, columns: string[], rows: Record<string, unknown>[]): Promise<void> => {
-    for (let start = 0; start < rows.length; start += 500) {
-      const batch = rows.slice(start, start + 500);
-      const values = batch.map((_row, r) => `(${columns.map((_c, c) => `$${r * columns.length + c + 1}`).join(', ')})`).join(', ');
-      await client.query(`INSERT INTO ${table} (${columns.join(', ')}) VALUES ${values}`, batch.flatMap((row) => columns.map((name) => row[name] ?? null)));
-    }
-  };
-  await insert(`${SCHEMA}.customers`, ['customer_id', 'name', 'email', 'country', 'segment', 'created_at'], await app.lake.rawRows('customers'));
-  await insert(`${SCHEMA}.transactions`, ['transaction_id', 'customer_id', 'amount', 'currency', 'status', 'channel', 'ts', 'dt'], await app.lake.rawRows('transactions'));
-  await client.end();
-}
-
 before(async () => {
   viaLocal = await startTestApp();
-  await loadSales(viaLocal);
+  await loadSalesIntoPostgres(viaLocal.lake, DATABASE, SCHEMA);
   emulator = await startRedshiftDataEmulator({
-    pgConfig: { ...ADMIN, database: DATABASE },
+    pgConfig: { ...PG_ADMIN, database: DATABASE },
     // Redshift reads backslashes in string literals as escapes, as PostgreSQL did before 9.1.
     onConnect: async (client) => void (await client.query('SET standard_conforming_strings = off; SET escape_string_warning = off; SET TIME ZONE UTC')),
   });
@@ -80,10 +56,7 @@ after(async () => {
   await viaRedshift.close();
   await viaLocal.close();
   await emulator.close();
-  const admin = new pg.Client(ADMIN);
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await admin.end();
+  await dropDatabase(DATABASE);
 });
 
 const QUERIES: [string, string][] = [

@@ -121,6 +121,16 @@ test('longQueries: defaults filled in, a bad Redis URL or a too-short wait repor
   assert.match(lines, /longQueries\.redis\.url: must be a redis:\/\/ or rediss:\/\/ URL/);
 });
 
+test('paging: defaults filled in, a bad cursor lifetime reported with its path', () => {
+  const dataset = 'datasets: [{ name: orders, type: Order, table: shop.orders }]\n';
+  const ok = loadConfig(write('paging-ok.yaml', `${header}${dataset}`));
+  assert.deepEqual(ok.value!.config.paging, { cursorTtl: 3_600_000, cursorSecretEnv: 'LAKEGATE_CURSOR_SECRET' });
+  const bad = loadConfig(write('paging-bad.yaml', `${header}paging: { cursorTtl: 10ms, cursorSecretEnv: "" }\n${dataset}`));
+  const lines = bad.issues.map(formatIssue).join('\n');
+  assert.match(lines, /paging-bad\.yaml:\d+: paging\.cursorTtl: "10ms" is shorter than the minimum of 1000 ms/);
+  assert.match(lines, /paging\.cursorSecretEnv: /);
+});
+
 test('engines.redshift.schemas may only name Glue databases of the catalog', () => {
   const redshift = (schemas: string): string => header.replace('engines:\n', `engines:\n  redshift: { mode: pg, connectionString: "postgres://x@h:5439/d", schemas: ${schemas} }\n`);
   const ok = loadConfig(write('schemas-ok.yaml', `${redshift('{ shop: spectrum_shop }')}datasets: [{ name: orders, type: Order, table: shop.orders }]\n`));

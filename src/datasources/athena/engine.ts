@@ -14,8 +14,10 @@ import type { Logger } from 'pino';
 import { athenaExecutionParameter } from '../../sql/literals';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
+import type { PagedEngine, PageOptions, ResultPage, ResultPosition } from '../pages';
 import type { DetachableOptions, Detached, ExecuteOptions, QueryProbe, QueryResult, ResumableEngineOf, Row } from '../types';
 import { AsyncQueryRunner, polledStats, type PolledQueryStats, type PolledRun } from '../shared/async-query';
+import { readResultPage, type EnginePage } from '../shared/result-pages';
 import { ENGINE_NAME, isThrottling, toEngineError } from './errors';
 import { pollOptions, type PollOptions } from './poll';
 import { isHeaderRow, rowParser } from './results';
@@ -61,7 +63,7 @@ export interface AthenaQueryResult extends QueryResult {
   readonly stats: AthenaQueryStats;
 }
 
-export type AthenaEngine = ResumableEngineOf<AthenaQueryResult>;
+export type AthenaEngine = ResumableEngineOf<AthenaQueryResult> & PagedEngine;
 
 /**
  * The Athena adapter: StartQueryExecution with the compiled SQL and its parameters as Trino
@@ -85,7 +87,7 @@ type Execution = QueryExecution | undefined;
 class AthenaAdapter implements AthenaEngine {
   readonly name = ENGINE_NAME;
   readonly dialect = 'athena';
-  readonly capabilities = { cancellable: true, reportsBytesScanned: true, resumable: true };
+  readonly capabilities = { cancellable: true, reportsBytesScanned: true, resumable: true, resultPages: true };
 
   private readonly client: AthenaClient;
   private readonly logger: AthenaLogger;
@@ -157,6 +159,41 @@ class AthenaAdapter implements AthenaEngine {
 
   probe(queryId: string): Promise<QueryProbe> {
     return this.runner.probe(queryId);
+  }
+
+  /** Runs the query once and reads its first page; later pages come from `fetchPage` on its QueryExecutionId. */
+  executePage(query: CompiledQuery, options: PageOptions): Promise<ResultPage> {
+    return this.runner.execute(query, options, async (run, execution) => {
+      const page = await readResultPage(this.pageReader(run), { token: null, skip: 0 }, options.first);
+      return { ...page, stats: this.stats(run, execution!, page.rows.length) };
+    });
+  }
+
+  /** GetQueryResults calls only, from `position` of a query that already succeeded; a page read scans nothing. */
+  fetchPage(queryId: string, position: ResultPosition, options: PageOptions): Promise<ResultPage> {
+    return this.runner.readResult(queryId, options, async (run) => {
+      const page = await readResultPage(this.pageReader(run), position, options.first);
+      return { ...page, stats: polledStats(run, page.rows.length, 0) };
+    });
+  }
+
+  /**
+   * One GetQueryResults page of `want` rows (at most pageSize). The first page of a SELECT's result
+   * starts with the header row, which MaxResults counts: ask one more there and drop it.
+   */
+  private pageReader(run: PolledRun): (token: string | null, want: number) => Promise<EnginePage> {
+    return async (token, want) => {
+      const header = token === null ? 1 : 0;
+      const max = Math.min(this.pageSize, want + header);
+      const output = await this.runner.withThrottleRetry(run, () => this.client.send(
+        new GetQueryResultsCommand({ QueryExecutionId: run.queryId!, MaxResults: max, ...(token ? { NextToken: token } : {}) }),
+        { abortSignal: run.signal },
+      ));
+      run.pages += 1;
+      const parse = rowParser(output.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []);
+      const data = (output.ResultSet?.Rows ?? []).slice(header);
+      return { rows: data.map(parse), nextToken: output.NextToken ?? null };
+    };
   }
 
   private async complete(run: PolledRun, execution: QueryExecution): Promise<AthenaQueryResult> {

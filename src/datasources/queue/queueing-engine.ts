@@ -12,7 +12,8 @@ export interface EngineQueueSettings {
 
 /**
  * `engine` behind a bounded FIFO queue: a burst waits a little instead of thrashing the engine.
- * Only calls that start an engine query (`execute`, `executeDetachable`) take a place, for as
+ * Only calls that start an engine query or read its pages (`execute`, `executeDetachable`,
+ * `executePage`, `fetchPage`) take a place, for as
  * long as the call lasts; resume, stop and probe continue queries already started, so they pass
  * straight through. A caller that goes away while waiting leaves the line (QUERY_CANCELLED).
  * Put it inside the result cache, so a cached answer never waits here.
@@ -38,6 +39,15 @@ export function queueingEngine(engine: Engine, settings: EngineQueueSettings): E
       const release = await admitted(options.signal);
       try {
         return await inner.executeDetachable(query, options);
+      } finally {
+        release();
+      }
+    },
+    // A page call reads (or runs) on the engine too: it takes a place like any query.
+    async (call, options) => {
+      const release = await admitted(options.signal);
+      try {
+        return await call();
       } finally {
         release();
       }

@@ -11,8 +11,10 @@ import {
 import type { Logger } from 'pino';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
+import type { PagedEngine, PageOptions, ResultPage, ResultPosition } from '../pages';
 import type { DetachableOptions, Detached, ExecuteOptions, QueryProbe, QueryResult, ResumableEngineOf, Row } from '../types';
 import { AsyncQueryRunner, polledStats, type PolledQueryStats, type PolledRun } from '../shared/async-query';
+import { readResultPage, type EnginePage } from '../shared/result-pages';
 import { selectOneHealth } from '../shared/lifecycle';
 import { ENGINE_NAME, isEngineTimeout, isThrottling, toEngineError } from './errors';
 import { keepLongValuesExact } from './exact-longs';
@@ -59,7 +61,7 @@ export interface RedshiftDataQueryResult extends QueryResult {
   readonly stats: RedshiftDataQueryStats;
 }
 
-export type RedshiftDataEngine = ResumableEngineOf<RedshiftDataQueryResult>;
+export type RedshiftDataEngine = ResumableEngineOf<RedshiftDataQueryResult> & PagedEngine;
 
 /**
  * The Redshift Data API adapter: ExecuteStatement with the compiled SQL and its `:pN` parameters,
@@ -78,7 +80,7 @@ const TERMINAL_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'ABO
 class RedshiftDataAdapter implements RedshiftDataEngine {
   readonly name = ENGINE_NAME;
   readonly dialect = 'redshift-data';
-  readonly capabilities = { cancellable: true, reportsBytesScanned: false, resumable: true };
+  readonly capabilities = { cancellable: true, reportsBytesScanned: false, resumable: true, resultPages: true };
 
   private readonly client: RedshiftDataClient;
   private readonly logger: RedshiftDataLogger;
@@ -142,6 +144,44 @@ class RedshiftDataAdapter implements RedshiftDataEngine {
 
   probe(statementId: string): Promise<QueryProbe> {
     return this.runner.probe(statementId);
+  }
+
+  /** Runs the statement once and reads its first page; later pages come from `fetchPage` on its Id. */
+  executePage(query: CompiledQuery, options: PageOptions): Promise<ResultPage> {
+    return this.runner.execute(query, options, async (run, description) => {
+      const page = await readResultPage(this.pageReader(run), { token: null, skip: 0 }, options.first);
+      return { ...page, stats: this.stats(run, description, page.rows.length) };
+    });
+  }
+
+  /** GetStatementResult calls only, from `position` of a statement that already finished. */
+  fetchPage(statementId: string, position: ResultPosition, options: PageOptions): Promise<ResultPage> {
+    return this.runner.readResult(statementId, options, async (run) => {
+      const page = await readResultPage(this.pageReader(run), position, options.first);
+      return { ...page, stats: polledStats(run, page.rows.length, null) };
+    });
+  }
+
+  /**
+   * One GetStatementResult page (the Data API sizes its pages itself, so `want` is not asked for),
+   * typed by its ColumnMetadata, or the first page's when a later one carries none.
+   */
+  private pageReader(run: PolledRun): (token: string | null) => Promise<EnginePage> {
+    let read: ReturnType<typeof recordReader> | null = null;
+    const fetch = async (token: string | null): Promise<GetStatementResultResponse> => {
+      const page = await this.runner.withThrottleRetry(run, () => this.client.send(
+        keepLongValuesExact(new GetStatementResultCommand({ Id: run.queryId!, ...(token ? { NextToken: token } : {}) })),
+        { abortSignal: run.signal },
+      ));
+      run.pages += 1;
+      return page;
+    };
+    return async (token) => {
+      const page = await fetch(token);
+      const records = page.Records ?? [];
+      if (records.length > 0 && !read) read = recordReader(page.ColumnMetadata?.length ? page.ColumnMetadata : (await fetch(null)).ColumnMetadata ?? []);
+      return { rows: records.map((record) => read!(record)), nextToken: page.NextToken ?? null };
+    };
   }
 
   private async complete(run: PolledRun, description: DescribeStatementResponse): Promise<RedshiftDataQueryResult> {

@@ -142,6 +142,29 @@ export class AsyncQueryRunner<Input, Status> {
   }
 
   /**
+   * Reads more of the result of a query that already succeeded (a later page of it): no submit, no
+   * polling. Abort, deadline and shutdown stop the read, not the (finished) engine query.
+   */
+  readResult<R>(queryId: string, options: ExecuteOptions, read: (run: PolledRun) => Promise<R>): Promise<R> {
+    return this.lifecycle.track(this.readFinished(queryId, options, read));
+  }
+
+  private async readFinished<R>(queryId: string, options: ExecuteOptions, read: (run: PolledRun) => Promise<R>): Promise<R> {
+    const { engine, label, protocol, terminalStates } = this.settings;
+    if (typeof queryId !== 'string' || queryId === '') throw new EngineError('QUERY_FAILED', `no ${label} query id to read`, engine);
+    this.lifecycle.admit(options);
+    const run = new PolledRun(options, this.lifecycle.shutdownSignal, label, terminalStates);
+    run.queryId = queryId;
+    try {
+      return await read(run);
+    } catch (error) {
+      throw run.stopReason ? new EngineError(run.stopReason.code, run.stopReason.message, engine, queryId) : protocol.toEngineError(error, queryId);
+    } finally {
+      run.dispose();
+    }
+  }
+
+  /**
    * One status call (throttle-retried) judged as a wait would judge it: a state that is not
    * terminal, or a failure the engine may still retry itself, is `running`.
    */

@@ -5,9 +5,10 @@ import { aggregateResolver, rowsResolver } from '../../resolvers/datasets';
 import { buildAggregateField } from './aggregates';
 import { buildDatasetInputs, type DatasetInputs } from './inputs';
 import { buildObjectTypes } from './objects';
+import { buildPageField } from './pages';
 import { limitArgs, nonNullList } from './shared';
 
-/** The Query fields generated from the catalog: `<dataset>` and `<dataset>Aggregate` per dataset. */
+/** The Query fields generated from the catalog: `<dataset>`, `<dataset>Page` and `<dataset>Aggregate` per dataset. */
 export function buildDatasetQueryFields(datasets: readonly Dataset[]): GraphQLFieldConfigMap<unknown, PlannerContext> {
   const inputs = new Map<string, DatasetInputs>(datasets.map((dataset) => [dataset.name, buildDatasetInputs(dataset)]));
   const objects = buildObjectTypes(datasets, inputs);
@@ -25,6 +26,7 @@ export function buildDatasetQueryFields(datasets: readonly Dataset[]): GraphQLFi
       resolve: rowsResolver(dataset) as never,
       extensions: { lakegate: { kind: 'rows' } },
     };
+    fields[`${dataset.name}Page`] = buildPageField(dataset, objects.get(dataset.name)!, { filter, orderBy });
     const aggregate = buildAggregateField(dataset, { filter, orderBy });
     fields[`${dataset.name}Aggregate`] = {
       type: aggregate.type,

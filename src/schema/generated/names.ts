@@ -11,6 +11,7 @@ export const typeNames = {
   timeColumn: (type: string): string => `${type}TimeColumn`,
   timeGroup: (type: string): string => `${type}TimeGroup`,
   aggregate: (type: string): string => `${type}Aggregate`,
+  page: (type: string): string => `${type}Page`,
   aggregateKey: (type: string): string => `${type}AggregateKey`,
   aggregateOrderBy: (type: string): string => `${type}AggregateOrderBy`,
   measureGroup: (type: string, group: string): string => `${type}${toPascalCase(group)}`,

@@ -38,7 +38,7 @@ interface Scope {
 
 /**
  * The cost of an operation, from the document alone (before anything runs): a dataset read or
- * an aggregate is one engine query returning its `limit` rows (else `defaultLimit`; a larger
+ * an aggregate is one engine query returning its `limit` rows (a page: its `first` rows) (else `defaultLimit`; a larger
  * limit than maxLimit is refused on its own); a relation level is one batched query, its rows
  * its parents' rows times its per-parent limit (one per parent for a to-one relation); a KPI is
  * one query (two without `to`: the latest data is looked up first) of up to maxLimit points.
@@ -82,6 +82,11 @@ function fieldCost(kind: FieldKind | undefined, node: FieldNode, parentRows: num
     case 'rows':
     case 'aggregate': {
       const rows = page();
+      return { engineQueries: 1, rows, rowsBelow: rows };
+    }
+    case 'page': {
+      // Priced as the list field with `first` as its limit; its rows sit one level down, under `rows`.
+      const rows = pageRows(argumentValue(node, 'first', scope.variables), scope.limits);
       return { engineQueries: 1, rows, rowsBelow: rows };
     }
     case 'relation': {
