@@ -43,6 +43,7 @@ export function plannerContext<Extra extends object = Record<never, never>>(serv
     availability: services.availability,
     limits: services.limits,
     audit: services.audit,
+    cursors: services.cursors,
     caller: scope.caller,
     entitlement: scope.entitlement.fingerprint,
     catalog: scope.entitlement.catalog,
