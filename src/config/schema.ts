@@ -1,105 +1,12 @@
 import { z } from 'zod';
+import { dataset, kpi, tableName } from './curation-schema';
 import { bytes, durationMs } from './duration';
+import { athenaEngine, localEngine, redshiftEngine, routing } from './engines-schema';
 
 /**
  * The curation file (`lakegate.yaml`): one validated document. Relative paths are resolved
  * against the file's own folder. Unknown keys are errors, so a typo never passes silently.
  */
-
-const graphqlName = z.string().regex(/^[_A-Za-z][_0-9A-Za-z]*$/, 'must be a GraphQL name ([_A-Za-z][_0-9A-Za-z]*)');
-const tableName = z.string().regex(/^[A-Za-z0-9_]+\.[A-Za-z0-9_]+$/, 'must be "database.table"');
-
-const columnOverride = z
-  .object({
-    field: graphqlName.optional(),
-    description: z.string().optional(),
-  })
-  .strict();
-
-const relation = z
-  .object({
-    dataset: z.string(),
-    kind: z.enum(['one', 'many']),
-    on: z.record(z.string(), z.string()).refine((on) => Object.keys(on).length === 1, 'must map exactly one column of this dataset to one column of the target'),
-    description: z.string().optional(),
-  })
-  .strict();
-
-const dataset = z
-  .object({
-    name: graphqlName,
-    type: graphqlName,
-    table: tableName,
-    description: z.string().optional(),
-    primaryKey: z.array(z.string()).default([]),
-    columns: z.record(z.string(), columnOverride).default({}),
-    hiddenColumns: z.array(z.string()).default([]),
-    relations: z.record(graphqlName, relation).default({}),
-    /** Engines holding the table; default: every configured engine. */
-    engines: z.array(z.string()).min(1).optional(),
-    /** SLA-bound: routed to the SLA engine (Redshift) rather than the ad-hoc one (Athena). */
-    sla: z.boolean().default(false),
-    /** Route every read of this dataset to this engine (for a dataset present on several). */
-    engine: z.string().optional(),
-    /** Answers of this dataset's reads and aggregates are cached this long (off by default). */
-    cache: z.object({ ttl: durationMs({ min: 1 }) }).strict().optional(),
-    /** Reads, aggregates and KPIs must filter on a partition column (else LIMIT_EXCEEDED before anything runs). */
-    requirePartitionFilter: z.boolean().default(false),
-  })
-  .strict();
-
-const GRAINS = ['hour', 'day', 'week', 'month', 'quarter', 'year'] as const;
-/** A grain as the API spells it (`HOUR`), or in lower case. */
-const grain = z.string().transform((text, context) => {
-  const value = text.toLowerCase();
-  if ((GRAINS as readonly string[]).includes(value)) return value as (typeof GRAINS)[number];
-  context.addIssue({ code: z.ZodIssueCode.custom, message: `"${text}" is not a grain (${GRAINS.map((g) => g.toUpperCase()).join(', ')})` });
-  return z.NEVER;
-});
-
-const kpiThreshold = z
-  .object({
-    above: z.number().optional(),
-    below: z.number().optional(),
-    /** Only for points with these dimension values, e.g. `{ channel: web }`. */
-    dimensions: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-    message: z.string().optional(),
-  })
-  .strict()
-  .refine((value) => value.above !== undefined || value.below !== undefined, { message: 'set above, below, or both' });
-
-const kpiPair = z.tuple([graphqlName, graphqlName]);
-
-const kpi = z
-  .object({
-    name: graphqlName,
-    description: z.string().default(''),
-    unit: z.string().default(''),
-    /** A display hint for clients, e.g. `#,##0.00`; not applied by the server. */
-    format: z.string().optional(),
-    dataset: z.string(),
-    /** `count`, `count(col)`, `sum(col)`, `avg(col)`, `min(col)`, `max(col)`, `countDistinct(col)` (col may be a struct path `device.os`), or `{ ratio: [kpiA, kpiB] }`. */
-    measure: z.union([z.string(), z.object({ ratio: kpiPair }).strict()]).optional(),
-    /** The ratio of two other KPIs' measures (instead of `measure`). */
-    ratio: kpiPair.optional(),
-    /** The measure's own filter, in the API's `where` syntax: `{ status: { eq: completed } }`. */
-    where: z.record(z.string(), z.unknown()).optional(),
-    /** A timestamp or date column. */
-    time: z.string(),
-    /** Default: every grain the time column has. */
-    grains: z.array(grain).min(1).optional(),
-    /** ISO-8601 duration ending at the latest data the caller can see: P30D, P12M, PT6H. */
-    defaultRange: z.string().default('P30D'),
-    /** Scalar columns or struct paths (`device.os`). */
-    dimensions: z.array(z.string()).default([]),
-    freshness: durationMs({ min: 1 }).default('5m'),
-    sla: z.boolean().default(false),
-    refresh: durationMs({ min: 1 }).optional(),
-    keepWarm: durationMs({ min: 1 }).default('24h'),
-    thresholds: z.array(kpiThreshold).default([]),
-  })
-  .strict()
-  .refine((value) => (value.measure === undefined) !== (value.ratio === undefined), { message: 'set exactly one of measure or ratio', path: ['measure'] });
 
 const principalRule = z
   .object({
@@ -119,74 +26,6 @@ const auth = z
     clockToleranceSeconds: z.number().int().min(0).max(300).default(30),
     principals: z.array(principalRule).default([]),
     devRoles: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
-  })
-  .strict();
-
-const localEngine = z
-  .object({
-    type: z.literal('duckdb'),
-    /** Folder holding the lake's files; S3 locations under `s3Prefix` map into it. */
-    lakePath: z.string(),
-    s3Prefix: z.string().regex(/^s3:\/\/.+\/$/, 'must look like s3://bucket/prefix/'),
-    threads: z.number().int().min(1).max(64).optional(),
-    memoryLimit: z.string().optional(),
-  })
-  .strict();
-
-const athenaEngine = z
-  .object({
-    region: z.string(),
-    workGroup: z.string().default('primary'),
-    catalog: z.string().default('AwsDataCatalog'),
-    /** S3 result location; leave unset when the workgroup enforces its own. */
-    outputLocation: z.string().regex(/^s3:\/\/.+/, 'must be an s3:// location').optional(),
-    /** Let Athena answer from an identical query's results up to this many minutes old. */
-    resultReuseMinutes: z.number().int().min(1).max(10080).optional(),
-    /** For an Athena-compatible endpoint (tests, VPC endpoints). */
-    endpoint: z.string().url().optional(),
-  })
-  .strict();
-
-/** Glue database → the Redshift schema holding its tables; a database not named reads from a schema of its own name. */
-const redshiftSchemas = z.record(z.string(), z.string().min(1)).default({});
-
-const redshiftEngine = z
-  .discriminatedUnion('mode', [
-    z.object({
-      mode: z.literal('data-api'),
-      region: z.string(),
-      database: z.string(),
-      clusterIdentifier: z.string().optional(),
-      workgroupName: z.string().optional(),
-      secretArn: z.string().optional(),
-      dbUser: z.string().optional(),
-      endpoint: z.string().url().optional(),
-      schemas: redshiftSchemas,
-    }).strict(),
-    z.object({
-      mode: z.literal('pg'),
-      /** postgres://user@host:5439/db — the password from PGPASSWORD or the URL. */
-      connectionString: z.string(),
-      maxConnections: z.number().int().min(1).max(100).default(10),
-      schemas: redshiftSchemas,
-    }).strict(),
-  ])
-  .superRefine((value, context) => {
-    if (value.mode !== 'data-api') return;
-    const problem = (message: string): void => context.addIssue({ code: z.ZodIssueCode.custom, message });
-    if (Boolean(value.clusterIdentifier) === Boolean(value.workgroupName)) problem('set exactly one of clusterIdentifier (provisioned) or workgroupName (serverless)');
-    if (value.secretArn && value.dbUser) problem('set at most one of secretArn or dbUser (neither: the caller\'s IAM identity)');
-    if (value.dbUser && !value.clusterIdentifier) problem('dbUser needs a clusterIdentifier (serverless uses secretArn)');
-  });
-
-const routing = z
-  .object({
-    /** Engine for ad-hoc reads; default athena when configured, else local. */
-    adHoc: z.string().optional(),
-    /** Engine for SLA-bound datasets; default redshift when configured, else the ad-hoc engine. */
-    sla: z.string().optional(),
-    /** engine → engine to use when it is unavailable. */
-    fallbacks: z.record(z.string(), z.string()).default({}),
   })
   .strict();
 
