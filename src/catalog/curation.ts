@@ -85,19 +85,24 @@ function checkUniqueFields(columns: readonly DatasetColumn[], config: DatasetCon
   }
 }
 
+/** The query fields a dataset named `name` gets: its rows, its aggregates and its cursor pages. */
+export function datasetQueryFields(name: string): readonly string[] {
+  return [name, `${name}Aggregate`, `${name}Page`];
+}
+
 /** Query fields and types the API defines itself; a dataset may not take their names. */
 const RESERVED_FIELDS = new Set(['catalog', 'kpis', 'queryStatus']);
 const RESERVED_TYPES = new Set([
   'Query', 'Mutation', 'Subscription', 'String', 'Int', 'Float', 'Boolean', 'ID', 'BigInt', 'Decimal', 'DateTime', 'Date',
   'OrderDirection', 'TimeGrain', 'CatalogInfo', 'DatasetInfo', 'ColumnInfo', 'RelationInfo', 'KpiInfo', 'KpiThresholdInfo', 'QueryStatus', 'QueryState',
-  'Kpis', 'KpiComparison', 'KpiAlert',
+  'Kpis', 'KpiComparison', 'KpiAlert', 'PageInfo',
 ]);
 
 function checkUniqueNames(configs: readonly DatasetConfig[], issues: Issue[]): void {
   const fields = new Map<string, number>();
   const types = new Map<string, number>();
   configs.forEach((config, index) => {
-    for (const field of [config.name, `${config.name}Aggregate`]) {
+    for (const field of datasetQueryFields(config.name)) {
       if (RESERVED_FIELDS.has(field)) issues.push({ path: `datasets[${index}].name`, message: `"${field}" is a built-in query field; choose another dataset name` });
       const other = fields.get(field);
       if (other !== undefined) {

@@ -1,6 +1,7 @@
 import type { KpiConfig } from '../config/schema';
 import type { AggregateFn, TimeGrain } from '../query/types';
 import { parseCalendarSpan } from './calendar-span';
+import { datasetQueryFields } from './curation';
 import { isNumeric, isOrdered, isTemporal, resolveColumnRef } from './columns';
 import { toPascalCase, toScreamingSnakeCase } from './naming';
 import type { ColumnRef, Dataset, Issue, Kpi, KpiAggregate, KpiDimension, KpiMeasure, Staged } from './types';
@@ -254,7 +255,7 @@ function checkThresholds(config: KpiConfig, dimensions: readonly KpiDimension[],
 
 /** KPI names are unique, and clash with no dataset field, generated type or built-in subscription field. */
 function checkNames(configs: readonly KpiConfig[], datasets: readonly Dataset[], issues: Issue[]): void {
-  const datasetFields = new Set(datasets.flatMap((dataset) => [dataset.name, `${dataset.name}Aggregate`]));
+  const datasetFields = new Set(datasets.flatMap((dataset) => datasetQueryFields(dataset.name)));
   const datasetTypes = new Set(datasets.map((dataset) => dataset.typeName));
   const seen = new Map<string, number>();
   configs.forEach((config, index) => {

@@ -84,11 +84,14 @@ test('reserved names, field collisions and unjoinable keys are refused', () => {
   - { name: orders, type: Order, table: shop.orders, relations: { self: { dataset: ordersAggregateSource, kind: one, on: { order_id: meta } } } }
   - { name: ordersAggregateSource, type: Source, table: shop.orders }
   - { name: ordersAggregate, type: Agg, table: shop.orders, relations: { bad: { dataset: orders, kind: one, on: { total: order_id } } } }
+  - { name: ordersPage, type: PageInfo, table: shop.orders }
 `));
   const lines = result.issues.map(formatIssue).join('\n');
   assert.match(lines, /datasets\[0\]\.name: "catalog" is a built-in query field/);
   assert.match(lines, /datasets\[0\]\.type: "String" is a built-in type name/);
   assert.match(lines, /datasets\[3\]\.name: query field "ordersAggregate" is already used by datasets\[1\]/);
+  assert.match(lines, /datasets\[4\]\.name: query field "ordersPage" is already used by datasets\[1\]/);
+  assert.match(lines, /datasets\[4\]\.type: "PageInfo" is a built-in type name/);
   assert.match(lines, /datasets\[1\]\.relations\.self\.on: cannot join order_id \(bigint\) to ordersAggregateSource\.meta \(struct<source:string>\)/);
   assert.match(lines, /datasets\[3\]\.relations\.bad\.on: cannot join total \(decimal\(12,2\)\) to orders\.order_id \(bigint\)/);
 });
