@@ -51,6 +51,8 @@ export interface EngineCapabilities {
   readonly reportsBytesScanned: boolean;
   /** The engine implements `ResumableEngine` (detach from a long-running query, resume it later). */
   readonly resumable?: boolean;
+  /** The engine implements `StreamingEngine` (a result read in batches at constant memory, see streams.ts). */
+  readonly streams?: boolean;
 }
 
 /** The narrow interface every engine adapter implements; the router reads capabilities, not names. */

@@ -15,6 +15,8 @@ export interface EngineQueueSettings {
  * Only calls that start an engine query (`execute`, `executeDetachable`) take a place, for as
  * long as the call lasts; resume, stop and probe continue queries already started, so they pass
  * straight through. A caller that goes away while waiting leaves the line (QUERY_CANCELLED).
+ * A stream (an export) takes its place before its first batch and keeps it until the stream ends
+ * (read to the end, broken off or failed): it runs on the engine all that time.
  * Put it inside the result cache, so a cached answer never waits here.
  */
 export function queueingEngine(engine: Engine, settings: EngineQueueSettings): Engine {
@@ -42,6 +44,16 @@ export function queueingEngine(engine: Engine, settings: EngineQueueSettings): E
         release();
       }
     },
+    (inner, query, options) => ({
+      async* [Symbol.asyncIterator]() {
+        const release = await admitted(options?.signal);
+        try {
+          yield* inner.stream(query, options);
+        } finally {
+          release();
+        }
+      },
+    }),
   );
 }
 
