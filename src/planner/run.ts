@@ -45,13 +45,9 @@ async function routeAndRun(planned: LogicalQuery, target: QueryTarget, context: 
   const query = applyPolicy(planned, context.views.get(dataset.name));
   const tried = new Set<string>();
   for (;;) {
-    const untried = [...context.engines.keys()].filter((name) => !tried.has(name));
-    // Engines cooling down are skipped while another can serve; with no other, they are tried anyway.
-    const route = routeQuery(routed, context.routing, context.availability.available(untried)) ?? routeQuery(routed, context.routing, new Set(untried));
-    const engine = route ? context.engines.get(route.engine) : undefined;
-    if (!route || !engine) throw new LakegateError('ENGINE_UNAVAILABLE', `no engine is available for dataset "${dataset.name}"`);
+    const { engine, reason } = chooseEngine(routed, dataset, context, tried);
     try {
-      return await runOn(engine, route.reason, { query, planned, cache }, dataset, path, context);
+      return await runOn(engine, reason, { query, planned, cache }, dataset, path, context);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       // An engine that is down is skipped for a while, and this read tries the declared fallback.
@@ -60,14 +56,41 @@ async function routeAndRun(planned: LogicalQuery, target: QueryTarget, context: 
         tried.add(engine.name);
         continue;
       }
-      throw new LakegateError(apiCode(error.code), `${dataset.name}: ${error.message}`, {
-        engine: error.engine,
-        queryId: error.queryId,
-        ...(error.retryAfterMs === null ? {} : { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) }),
-        ...(error.code === 'ENGINE_BUSY' ? { limit: 'maxQueueMs', max: context.limits.maxQueueMs } : {}),
-      });
+      throw engineFailure(error, dataset, context);
     }
   }
+}
+
+/** The engine the router picks among those not `tried` yet; engines cooling down are skipped while another can serve, else tried anyway. */
+export function chooseEngine(routed: RoutedDataset, dataset: Dataset, context: PlannerContext, tried: ReadonlySet<string> = new Set()): { engine: Engine; reason: string } {
+  const untried = [...context.engines.keys()].filter((name) => !tried.has(name));
+  const route = routeQuery(routed, context.routing, context.availability.available(untried)) ?? routeQuery(routed, context.routing, new Set(untried));
+  const engine = route ? context.engines.get(route.engine) : undefined;
+  if (!route || !engine) throw new LakegateError('ENGINE_UNAVAILABLE', `no engine is available for dataset "${dataset.name}"`);
+  return { engine, reason: route.reason };
+}
+
+/** How an engine's failure reaches the client: the API's code, the engine and its query id, and when to retry. */
+export function engineFailure(error: EngineError, dataset: Dataset, context: PlannerContext): LakegateError {
+  return new LakegateError(apiCode(error.code), `${dataset.name}: ${error.message}`, {
+    engine: error.engine,
+    queryId: error.queryId,
+    ...(error.retryAfterMs === null ? {} : { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) }),
+    ...(error.code === 'ENGINE_BUSY' ? { limit: 'maxQueueMs', max: context.limits.maxQueueMs } : {}),
+  });
+}
+
+/** What the audit line of a read says of who read what through which engine. */
+export function auditFields(planned: LogicalQuery, dataset: Dataset, engine: string, context: PlannerContext): Record<string, unknown> {
+  return {
+    subject: context.caller.subject,
+    principals: context.caller.principals,
+    dataset: dataset.name,
+    table: `${dataset.table.database}.${dataset.table.table}`,
+    columns: columnsRead(planned),
+    filters: context.grantSources.get(dataset.name) ?? [],
+    engine,
+  };
 }
 
 /** A dataset that opts in to the result cache keeps its answers for its TTL; others are not cached. */
@@ -90,15 +113,7 @@ async function runOn(engine: Engine, reason: string, { query, planned, cache }: 
   const outcome = await engineQuerySpan(engine.name, reason, () => runGuarded(engine, path, cache, context, (policy) => (context.longQueries && isResumable(engine)
     ? runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline, cache: policy }, context.longQueries)
     : engine.execute(compiled, { signal: context.signal, deadline, ...(policy ? { cache: policy } : {}) }))));
-  const audit = {
-    subject: context.caller.subject,
-    principals: context.caller.principals,
-    dataset: dataset.name,
-    table: `${dataset.table.database}.${dataset.table.table}`,
-    columns: columnsRead(planned),
-    filters: context.grantSources.get(dataset.name) ?? [],
-    engine: engine.name,
-  };
+  const audit = auditFields(planned, dataset, engine.name, context);
   if ('running' in outcome) {
     context.audit.info({ ...audit, queryId: outcome.record.queryId, running: true }, 'engine query still running');
     throw stillRunning(outcome, dataset);
