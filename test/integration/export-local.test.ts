@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { forwardingEngine } from '../../src/datasources/forwarding';
+import type { Engine } from '../../src/datasources/types';
+import { startTestApp, type TestApp } from '../support/app';
+import { abandonExport, callExport, parseCsv, parseNdjson } from '../support/export-client';
+import { assertComplete, assertExportEquals, assertRefused, graphqlRows, type ExportTarget } from '../support/export-checks';
+
+/**
+ * /export on the embedded engine (DuckDB): the export is the unpaged /graphql read, value for
+ * value, in CSV and NDJSON; it is not cut at maxLimit; a client that leaves ends the engine's
+ * stream; refusals are /graphql's.
+ */
+const MAX_LIMIT = 1_000;
+const ROWS = 30_000;
+let app: TestApp;
+let target: ExportTarget;
+/** What the engine's streams did, seen under every wrapper: batches handed on, and how each stream ended. */
+const streams: { batches: number; ended: 'complete' | 'broken off' | null }[] = [];
+let batchDelayMs = 0;
+
+/** The local engine, its stream observed (and slowed, when a test asks) batch by batch. */
+function observeStreams(engine: Engine): Engine {
+  return forwardingEngine(engine, (inner, query, options) => inner.execute(query, options), undefined, (inner, query, options) => ({
+    async* [Symbol.asyncIterator]() {
+      const seen = { batches: 0, ended: null as 'complete' | 'broken off' | null };
+      streams.push(seen);
+      let complete = false;
+      try {
+        for await (const batch of inner.stream(query, options)) {
+          seen.batches += 1;
+          if (batchDelayMs) await new Promise((resolve) => setTimeout(resolve, batchDelayMs));
+          yield batch;
+        }
+        complete = true;
+      } finally {
+        seen.ended = complete ? 'complete' : 'broken off';
+      }
+    },
+  }));
+}
+
+before(async () => {
+  app = await startTestApp({ rows: ROWS, limits: { maxLimit: MAX_LIMIT, defaultLimit: 100, maxConcurrentQueries: 1, maxQueueMs: 2_000, maxAliases: 5 }, decorateEngine: observeStreams });
+  const base = await app.lakegate.listen(0, '127.0.0.1');
+  target = { base, token: app.token, graphql: (query, role) => app.graphql(query, {}, role) };
+});
+after(() => app.close());
+
+describe('an export equals the same read through /graphql', () => {
+  test('structs, lists and nulls (events), in CSV and NDJSON', async () => {
+    const query = '{ events(orderBy: [{ eventId: ASC }], limit: 1000) { eventId userId eventType ts device { os browser } items { sku qty } } }';
+    const expected = await graphqlRows(target, query, 'events');
+    assert.ok(expected.some((row) => row['userId'] === null) && expected.some((row) => (row['device'] as { browser: unknown }).browser === null), 'nulls, top-level and nested');
+    assert.ok(expected.some((row) => (row['items'] as unknown[]).length > 0));
+    await assertExportEquals(target, query, expected);
+  });
+
+  test('BigInt, Decimal, DateTime and Date as /graphql writes them, aliases as keys, with a filter and variables', async () => {
+    const query = 'query($channel: String) { transactions(where: { channel: { eq: $channel } }, orderBy: [{ amount: DESC }], limit: 800) { id: transactionId customerId amount currency channel ts dt } }';
+    const response = await app.graphql(query, { channel: 'web' });
+    const expected = response.body.data.transactions as Record<string, unknown>[];
+    assert.equal(expected.length, 800);
+    const csv = await callExport(target.base, { format: 'csv', query, variables: { channel: 'web' }, token: app.token() });
+    assertComplete(csv, 800);
+    const [header, ...records] = parseCsv(csv.text);
+    assert.deepEqual(header, ['id', 'customerId', 'amount', 'currency', 'channel', 'ts', 'dt']);
+    assert.deepEqual(records.map((record) => record[0]), expected.map((row) => row['id']));
+    assert.deepEqual(records.map((record) => record[2]), expected.map((row) => row['amount']));
+    assert.deepEqual(records.map((record) => record[5]), expected.map((row) => row['ts']));
+    const ndjson = await callExport(target.base, { format: 'ndjson', query, variables: { channel: 'web' }, method: 'POST', token: app.token() });
+    assert.deepEqual(parseNdjson(ndjson.text).slice(0, -1), expected);
+  });
+
+  test('without a limit, every row: more than maxLimit, which /graphql refuses', async () => {
+    const refused = await app.graphql(`{ transactions(limit: ${MAX_LIMIT + 1}) { transactionId } }`);
+    assert.equal(refused.body.errors[0].extensions.code, 'LIMIT_EXCEEDED');
+    const answer = await callExport(target.base, { format: 'ndjson', query: '{ transactions(orderBy: [{ transactionId: ASC }]) { transactionId } }', token: app.token() });
+    assertComplete(answer, ROWS);
+    const lines = parseNdjson(answer.text);
+    assert.equal(lines.length, ROWS + 1);
+    const [{ count }] = await app.lake.sql('SELECT count(DISTINCT transaction_id)::VARCHAR AS count FROM transactions') as [{ count: string }];
+    assert.equal(new Set(lines.slice(0, -1).map((line) => line['transactionId'])).size, Number(count));
+    const limited = await callExport(target.base, { format: 'csv', query: '{ transactions(limit: 2500) { transactionId } }', token: app.token() });
+    assertComplete(limited, 2_500);
+  });
+});
+
+describe('Lake Formation: the export is the caller\'s view', () => {
+  test('hr: masked cells stay masked', async () => {
+    const query = '{ employees(orderBy: [{ name: ASC }], limit: 1000) { name org salary } }';
+    const expected = await graphqlRows(target, query, 'employees', 'hr');
+    assert.ok(expected.some((row) => row['salary'] === null) && expected.some((row) => row['salary'] !== null));
+    await assertExportEquals(target, query, expected, 'hr');
+  });
+
+  test('eu_analyst: rows outside its filters hidden, cells outside them masked', async () => {
+    const query = '{ customers(orderBy: [{ customerId: ASC }], limit: 1000) { customerId email segment country } }';
+    const expected = await graphqlRows(target, query, 'customers', 'eu_analyst');
+    const all = await graphqlRows(target, query, 'customers');
+    assert.ok(expected.length < all.length, 'some rows are filtered out');
+    assert.ok(expected.some((row) => row['email'] === null));
+    await assertExportEquals(target, query, expected, 'eu_analyst');
+  });
+
+  test('a column the caller may not read is the validation error of a typo', async () => {
+    const hidden = assertRefused(await callExport(target.base, { format: 'csv', query: '{ customers { email } }', token: app.token('analyst') }), 400, 'GRAPHQL_VALIDATION_FAILED');
+    const typo = assertRefused(await callExport(target.base, { format: 'csv', query: '{ customers { emial } }', token: app.token('analyst') }), 400, 'GRAPHQL_VALIDATION_FAILED');
+    assert.equal(hidden.replace('email', 'X'), typo.replace('emial', 'X').replace(/ Did you mean .*$/, ''));
+  });
+});
+
+describe('refusals before the first row', () => {
+  const token = (): string => app.token();
+
+  test('no token: 401 UNAUTHENTICATED', async () => {
+    assertRefused(await callExport(target.base, { format: 'csv', query: '{ transactions { amount } }' }), 401, 'UNAUTHENTICATED');
+  });
+
+  test('a format other than csv or ndjson: 400 BAD_REQUEST', async () => {
+    assertRefused(await callExport(target.base, { format: 'xlsx', query: '{ transactions { amount } }', token: token() }), 400, 'BAD_REQUEST');
+    assertRefused(await callExport(target.base, { query: '{ transactions { amount } }', token: token() }), 400, 'BAD_REQUEST');
+  });
+
+  test('anything but one dataset list field: BAD_USER_INPUT naming what export accepts', async () => {
+    for (const query of [
+      '{ transactions { amount } customers { name } }',
+      '{ transactionsAggregate { count } }',
+      '{ kpis { __typename } }',
+      '{ catalog { datasets { name } } }',
+    ]) {
+      const message = assertRefused(await callExport(target.base, { format: 'ndjson', query, token: token() }), 400, 'BAD_USER_INPUT');
+      assert.match(message, /exactly one dataset list field/);
+    }
+  });
+
+  test('a relation in the selection: BAD_USER_INPUT, not supported yet', async () => {
+    const message = assertRefused(await callExport(target.base, { format: 'csv', query: '{ transactions { amount customer { name } } }', token: token() }), 400, 'BAD_USER_INPUT');
+    assert.match(message, /relations are not supported in an export yet/);
+  });
+
+  test('a document over a limit: LIMIT_EXCEEDED naming it', async () => {
+    const aliases = '{ transactions { a: amount b: amount c: amount d: amount e: amount f: amount } }';
+    const answer = await callExport(target.base, { format: 'csv', query: aliases, token: token() });
+    assertRefused(answer, 400, 'LIMIT_EXCEEDED');
+    assert.equal(JSON.parse(answer.text).errors[0].extensions.limit, 'maxAliases');
+  });
+
+  test('a malformed document or variables: parse error, BAD_REQUEST', async () => {
+    assertRefused(await callExport(target.base, { format: 'csv', query: '{ transactions { amount ', token: token() }), 400, 'GRAPHQL_PARSE_FAILED');
+    assertRefused(await callExport(target.base, { format: 'csv', query: '{ transactions(limit: -1) { amount } }', token: token() }), 400, 'BAD_USER_INPUT');
+  });
+});
+
+describe('a client that leaves', () => {
+  test('ends the engine stream early and frees the engine queue place', async () => {
+    batchDelayMs = 30;
+    const before = streams.length;
+    try {
+      const read = await abandonExport(target.base, { format: 'csv', query: '{ transactions { transactionId amount currency status channel ts } }', token: app.token() }, 1);
+      assert.ok(read > 0);
+      for (let wait = 0; !streams[before]?.ended && wait < 100; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+      const stream = streams[before]!;
+      assert.equal(stream.ended, 'broken off');
+      assert.ok(stream.batches < Math.ceil(ROWS / 2048), `stopped after ${stream.batches} batches`);
+    } finally {
+      batchDelayMs = 0;
+    }
+    // maxConcurrentQueries is 1: the next read runs only if the export gave its place back.
+    const next = await app.graphql('{ transactions(limit: 1) { transactionId } }');
+    assert.equal(next.body.errors, undefined, JSON.stringify(next.body.errors));
+  });
+});
