@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { forwardingEngine } from '../../src/datasources/forwarding';
-import type { Engine } from '../../src/datasources/types';
 import { startTestApp, type TestApp } from '../support/app';
 import { abandonExport, callExport, parseCsv, parseNdjson } from '../support/export-client';
+import { StreamWatch } from '../support/stream-watch';
 import { assertComplete, assertExportEquals, assertRefused, graphqlRows, type ExportTarget } from '../support/export-checks';
 
 /**
@@ -15,33 +14,10 @@ const MAX_LIMIT = 1_000;
 const ROWS = 30_000;
 let app: TestApp;
 let target: ExportTarget;
-/** What the engine's streams did, seen under every wrapper: batches handed on, and how each stream ended. */
-const streams: { batches: number; ended: 'complete' | 'broken off' | null }[] = [];
-let batchDelayMs = 0;
-
-/** The local engine, its stream observed (and slowed, when a test asks) batch by batch. */
-function observeStreams(engine: Engine): Engine {
-  return forwardingEngine(engine, (inner, query, options) => inner.execute(query, options), undefined, (inner, query, options) => ({
-    async* [Symbol.asyncIterator]() {
-      const seen = { batches: 0, ended: null as 'complete' | 'broken off' | null };
-      streams.push(seen);
-      let complete = false;
-      try {
-        for await (const batch of inner.stream(query, options)) {
-          seen.batches += 1;
-          if (batchDelayMs) await new Promise((resolve) => setTimeout(resolve, batchDelayMs));
-          yield batch;
-        }
-        complete = true;
-      } finally {
-        seen.ended = complete ? 'complete' : 'broken off';
-      }
-    },
-  }));
-}
+const watch = new StreamWatch();
 
 before(async () => {
-  app = await startTestApp({ rows: ROWS, limits: { maxLimit: MAX_LIMIT, defaultLimit: 100, maxConcurrentQueries: 1, maxQueueMs: 2_000, maxAliases: 5 }, decorateEngine: observeStreams });
+  app = await startTestApp({ rows: ROWS, limits: { maxLimit: MAX_LIMIT, defaultLimit: 100, maxConcurrentQueries: 1, maxQueueMs: 2_000, maxAliases: 5 }, decorateEngine: watch.decorate });
   const base = await app.lakegate.listen(0, '127.0.0.1');
   target = { base, token: app.token, graphql: (query, role) => app.graphql(query, {}, role) };
 });
@@ -154,17 +130,16 @@ describe('refusals before the first row', () => {
 
 describe('a client that leaves', () => {
   test('ends the engine stream early and frees the engine queue place', async () => {
-    batchDelayMs = 30;
-    const before = streams.length;
+    watch.delayMs = 30;
+    const index = watch.streams.length;
     try {
-      const read = await abandonExport(target.base, { format: 'csv', query: '{ transactions { transactionId amount currency status channel ts } }', token: app.token() }, 1);
+      const read = await abandonExport(target.base, { format: 'csv', query: '{ transactions { transactionId amount currency status channel ts } }', token: app.token() }, { bytes: 1 });
       assert.ok(read > 0);
-      for (let wait = 0; !streams[before]?.ended && wait < 100; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
-      const stream = streams[before]!;
+      const stream = await watch.ended(index);
       assert.equal(stream.ended, 'broken off');
       assert.ok(stream.batches < Math.ceil(ROWS / 2048), `stopped after ${stream.batches} batches`);
     } finally {
-      batchDelayMs = 0;
+      watch.delayMs = 0;
     }
     // maxConcurrentQueries is 1: the next read runs only if the export gave its place back.
     const next = await app.graphql('{ transactions(limit: 1) { transactionId } }');

@@ -46,32 +46,33 @@ export function callExport(base: string, call: ExportCall): Promise<ExportAnswer
   });
 }
 
+/** When a client cut short leaves: once `bytes` of the body arrived, or `afterMs` after sending (headers or not). */
+export type Leave = { readonly bytes: number } | { readonly afterMs: number };
+
 /**
- * Starts an export and leaves once `bytes` of its body have arrived, reading nothing more: a client
- * cut short. Resolves with what it read when the socket is gone.
+ * Starts an export and leaves as `leave` says, reading nothing more: a client cut short. Resolves
+ * with the body bytes it read once its socket is gone.
  */
-export function abandonExport(base: string, call: ExportCall, bytes: number): Promise<number> {
+export function abandonExport(base: string, call: ExportCall, leave: Leave): Promise<number> {
   const { path, body } = requestOf(call);
-  return new Promise((resolve, reject) => {
+  return new Promise((resolve) => {
+    let read = 0;
     const req = http.request(new URL(path, base), {
       method: call.method ?? 'GET',
       headers: { ...(call.token ? { authorization: `Bearer ${call.token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
     }, (res) => {
-      assert.equal(res.statusCode, 200);
-      let read = 0;
       res.on('data', (chunk: Buffer) => {
         read += chunk.length;
-        if (read >= bytes) {
+        if ('bytes' in leave && read >= leave.bytes) {
           res.pause();
           req.destroy();
         }
       });
       res.on('error', () => undefined);
-      req.on('close', () => resolve(read));
     });
+    if ('afterMs' in leave) setTimeout(() => req.destroy(), leave.afterMs);
     req.on('error', () => undefined);
-    req.on('close', () => undefined);
-    req.once('error', reject);
+    req.on('close', () => resolve(read));
     req.end(body ?? undefined);
   });
 }

@@ -252,10 +252,10 @@ class RedshiftPgAdapter implements RedshiftPgEngine {
   }
 }
 
-/** The next rows of `cursor`, with the result's fields (for the column names). */
-function readBatch(cursor: Cursor<unknown[]>): Promise<{ rows: unknown[][]; fields: FieldDef[] }> {
+/** The next rows of `cursor`, with the result's fields (for the column names; none once the cursor is done). */
+function readBatch(cursor: Cursor<unknown[]>): Promise<{ rows: unknown[][]; fields: readonly FieldDef[] }> {
   return new Promise((resolve, reject) => {
-    cursor.read(CURSOR_BATCH_ROWS, (error, rows, result) => (error ? reject(error) : resolve({ rows, fields: result.fields })));
+    cursor.read(CURSOR_BATCH_ROWS, (error, rows, result) => (error ? reject(error) : resolve({ rows, fields: (result as typeof result | undefined)?.fields ?? [] })));
   });
 }
 

@@ -1,0 +1,44 @@
+import { forwardingEngine } from '../../src/datasources/forwarding';
+import type { Engine } from '../../src/datasources/types';
+
+/** One engine stream as a watcher saw it: batches handed on, and how it ended (null while open). */
+export interface WatchedStream {
+  readonly engine: string;
+  batches: number;
+  ended: 'complete' | 'broken off' | null;
+}
+
+/** Every engine stream of an app (a `decorateEngine`), seen under the queue and cache; `delayMs` slows each batch, to leave time to cut one short. */
+export class StreamWatch {
+  readonly streams: WatchedStream[] = [];
+  delayMs = 0;
+
+  readonly decorate = (engine: Engine): Engine => forwardingEngine(engine, (inner, query, options) => inner.execute(query, options), undefined, (inner, query, options) => {
+    const watch = this;
+    return {
+      async* [Symbol.asyncIterator]() {
+        const seen: WatchedStream = { engine: inner.name, batches: 0, ended: null };
+        watch.streams.push(seen);
+        let complete = false;
+        try {
+          for await (const batch of inner.stream(query, options)) {
+            seen.batches += 1;
+            if (watch.delayMs) await new Promise((resolve) => setTimeout(resolve, watch.delayMs));
+            yield batch;
+          }
+          complete = true;
+        } finally {
+          seen.ended = complete ? 'complete' : 'broken off';
+        }
+      },
+    };
+  });
+
+  /** Waits (up to 5 s) until the stream at `index` has ended. */
+  async ended(index: number): Promise<WatchedStream> {
+    for (let wait = 0; !this.streams[index]?.ended && wait < 250; wait += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    const stream = this.streams[index];
+    if (!stream?.ended) throw new Error(`stream ${index} has not ended`);
+    return stream;
+  }
+}
