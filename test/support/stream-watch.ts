@@ -14,16 +14,17 @@ export class StreamWatch {
   delayMs = 0;
 
   readonly decorate = (engine: Engine): Engine => forwardingEngine(engine, (inner, query, options) => inner.execute(query, options), undefined, (inner, query, options) => {
-    const watch = this;
+    const streams = this.streams;
+    const delayMs = (): number => this.delayMs;
     return {
       async* [Symbol.asyncIterator]() {
         const seen: WatchedStream = { engine: inner.name, batches: 0, ended: null };
-        watch.streams.push(seen);
+        streams.push(seen);
         let complete = false;
         try {
           for await (const batch of inner.stream(query, options)) {
             seen.batches += 1;
-            if (watch.delayMs) await new Promise((resolve) => setTimeout(resolve, watch.delayMs));
+            if (delayMs()) await new Promise((resolve) => setTimeout(resolve, delayMs()));
             yield batch;
           }
           complete = true;
