@@ -26,11 +26,16 @@ export interface OpenedExport {
 
 /**
  * The list field's plan without a page: the query's own `limit` when it gives one (checked as
- * ever: not negative), every row otherwise — neither `defaultLimit` nor `maxLimit` applies.
+ * ever: not negative), every row otherwise — neither `defaultLimit` nor `maxLimit` applies. A
+ * whole table asked in no order is read in the engine's own order: sorting it (for the primary
+ * key's total order) would hold the whole result in the engine's memory, the one thing a stream
+ * avoids. With `orderBy`, or a `limit` (whose rows must be the ones /graphql would pick), the
+ * order is /graphql's, primary key last.
  */
 export function planExport(dataset: Dataset, args: RowArgs, selected: ReadonlyMap<string, readonly FieldNode[]>, limits: Limits): RowQuery {
   const planned = planRows(dataset, args, selected, { ...limits, maxLimit: Number.MAX_SAFE_INTEGER });
-  return { ...planned, limit: args.limit ?? null };
+  const unordered = !args.orderBy?.length && (args.limit === undefined || args.limit === null) && !args.offset;
+  return { ...planned, limit: args.limit ?? null, orderBy: unordered ? [] : planned.orderBy };
 }
 
 /**
