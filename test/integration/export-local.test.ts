@@ -17,7 +17,16 @@ let target: ExportTarget;
 const watch = new StreamWatch();
 
 before(async () => {
-  app = await startTestApp({ rows: ROWS, limits: { maxLimit: MAX_LIMIT, defaultLimit: 100, maxConcurrentQueries: 1, maxQueueMs: 2_000, maxAliases: 5 }, decorateEngine: watch.decorate });
+  app = await startTestApp({
+    rows: ROWS,
+    limits: { maxLimit: MAX_LIMIT, defaultLimit: 100, maxConcurrentQueries: 1, maxQueueMs: 2_000, maxAliases: 5 },
+    decorateEngine: watch.decorate,
+    // CloudTrail must be read a few days at a time, as operators set it for large partitioned tables.
+    configure: (loaded) => ({
+      ...loaded,
+      catalog: { ...loaded.catalog, datasets: loaded.catalog.datasets.map((dataset) => (dataset.name === 'cloudtrailEvents' ? { ...dataset, requirePartitionFilter: true } : dataset)) },
+    }),
+  });
   const base = await app.lakegate.listen(0, '127.0.0.1');
   target = { base, token: app.token, graphql: (query, role) => app.graphql(query, {}, role) };
 });
@@ -120,6 +129,14 @@ describe('refusals before the first row', () => {
     const answer = await callExport(target.base, { format: 'csv', query: aliases, token: token() });
     assertRefused(answer, 400, 'LIMIT_EXCEEDED');
     assert.equal(JSON.parse(answer.text).errors[0].extensions.limit, 'maxAliases');
+  });
+
+  test('a dataset that requires a partition filter, read without one: LIMIT_EXCEEDED requirePartitionFilter', async () => {
+    const answer = await callExport(target.base, { format: 'csv', query: '{ cloudtrailEvents { eventname } }', token: token() });
+    assertRefused(answer, 400, 'LIMIT_EXCEEDED');
+    assert.equal(JSON.parse(answer.text).errors[0].extensions.limit, 'requirePartitionFilter');
+    const filtered = await callExport(target.base, { format: 'csv', query: '{ cloudtrailEvents(where: { dt: { gte: "2024-01-01" } }) { eventname } }', token: token() });
+    assert.equal(filtered.status, 200, filtered.text);
   });
 
   test('a malformed document or variables: parse error, BAD_REQUEST', async () => {
