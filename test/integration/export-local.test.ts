@@ -145,6 +145,28 @@ describe('refusals before the first row', () => {
   });
 });
 
+describe('an engine that fails after the first rows', () => {
+  test('NDJSON ends with an @error line, and neither format ends its body nor sends the row trailer', async () => {
+    watch.failAfter = 2;
+    try {
+      const query = '{ transactions { transactionId amount } }';
+      const ndjson = await callExport(target.base, { format: 'ndjson', query, token: app.token() });
+      assert.equal(ndjson.status, 200);
+      assert.equal(ndjson.complete, false, 'truncated: no terminating chunk');
+      assert.equal(ndjson.trailers['lakegate-export-rows'], undefined);
+      const lines = parseNdjson(ndjson.text);
+      assert.deepEqual(lines.at(-1), { '@error': { code: 'QUERY_FAILED', message: 'transactions: the engine failed mid-result' } });
+      assert.ok(lines.length > 1 && lines.slice(0, -1).every((line) => typeof line['transactionId'] === 'string'), 'the rows of the batches before the failure');
+      const csv = await callExport(target.base, { format: 'csv', query, token: app.token() });
+      assert.equal(csv.status, 200);
+      assert.equal(csv.complete, false);
+      assert.equal(csv.trailers['lakegate-export-rows'], undefined);
+    } finally {
+      watch.failAfter = null;
+    }
+  });
+});
+
 describe('a client that leaves', () => {
   test('ends the engine stream early and frees the engine queue place', async () => {
     watch.delayMs = 30;

@@ -37,6 +37,7 @@ export async function assertExportEquals(target: ExportTarget, query: string, ex
 /** A 200 whose body ended with the row-count trailer. */
 export function assertComplete(answer: ExportAnswer, rows: number): void {
   assert.equal(answer.status, 200, answer.text.slice(0, 500));
+  assert.ok(answer.complete, 'the body ended with its terminating chunk');
   assert.equal(answer.trailers['lakegate-export-rows'], String(rows));
 }
 

@@ -7,6 +7,8 @@ export interface ExportAnswer {
   readonly headers: http.IncomingHttpHeaders;
   readonly trailers: NodeJS.Dict<string>;
   readonly text: string;
+  /** False when the body ended without its terminating chunk (the server dropped the connection). */
+  readonly complete: boolean;
 }
 
 export interface ExportCall {
@@ -38,8 +40,9 @@ export function callExport(base: string, call: ExportCall): Promise<ExportAnswer
     }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, trailers: res.trailers, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
+      // 'close', not 'end': a body cut short never ends, and is an answer too.
+      res.on('close', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, trailers: res.trailers, text: Buffer.concat(chunks).toString('utf8'), complete: res.complete }));
+      res.on('error', () => undefined);
     });
     req.on('error', reject);
     req.end(body ?? undefined);

@@ -1,3 +1,4 @@
+import { EngineError } from '../../src/datasources/errors';
 import { forwardingEngine } from '../../src/datasources/forwarding';
 import type { Engine } from '../../src/datasources/types';
 
@@ -12,10 +13,13 @@ export interface WatchedStream {
 export class StreamWatch {
   readonly streams: WatchedStream[] = [];
   delayMs = 0;
+  /** When set, a stream fails (QUERY_FAILED) after handing on this many batches: an engine failing mid-export. */
+  failAfter: number | null = null;
 
   readonly decorate = (engine: Engine): Engine => forwardingEngine(engine, (inner, query, options) => inner.execute(query, options), undefined, (inner, query, options) => {
     const streams = this.streams;
     const delayMs = (): number => this.delayMs;
+    const failAfter = (): number | null => this.failAfter;
     return {
       async* [Symbol.asyncIterator]() {
         const seen: WatchedStream = { engine: inner.name, batches: 0, ended: null };
@@ -23,6 +27,7 @@ export class StreamWatch {
         let complete = false;
         try {
           for await (const batch of inner.stream(query, options)) {
+            if (seen.batches === failAfter()) throw new EngineError('QUERY_FAILED', 'the engine failed mid-result', inner.name);
             seen.batches += 1;
             if (delayMs()) await new Promise((resolve) => setTimeout(resolve, delayMs()));
             yield batch;

@@ -28,7 +28,11 @@ export async function writeExport(res: ServerResponse, opened: OpenedExport, enc
     res.addTrailers({ [ROWS_TRAILER]: String(written.rows) });
     res.end();
   } else if (written.outcome === 'failed') {
-    await write(res, encoder.failed(written.code, written.message));
+    // Everything written so far, the error line last, reaches the socket before it is dropped.
+    await new Promise<void>((resolve) => {
+      res.write(encoder.failed(written.code, written.message), () => resolve());
+      res.once('close', resolve);
+    });
     res.destroy();
   }
   return written;
