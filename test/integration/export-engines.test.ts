@@ -9,7 +9,7 @@ import { startAthenaEmulator, type AthenaEmulator } from '../emulators/athena';
 import { startRedshiftDataEmulator, type RedshiftDataEmulator } from '../emulators/redshift-data';
 import { startTestApp, type TestApp, type TestAppOptions } from '../support/app';
 import { abandonExport, callExport, parseNdjson } from '../support/export-client';
-import { assertComplete, assertExportEquals, graphqlRows, type ExportTarget } from '../support/export-checks';
+import { assertComplete, assertExportEquals, assertRefused, graphqlRows, type ExportTarget } from '../support/export-checks';
 import { createTestLake, type TestLake } from '../support/lake';
 import { StreamWatch } from '../support/stream-watch';
 
@@ -56,7 +56,12 @@ async function loadSales(): Promise<void> {
 }
 
 /** An app over the shared lake whose sales datasets (or every dataset, for Athena) are read by `engine` only. */
-async function appOn(engine: 'athena' | 'redshift', engines: (loaded: LoadedConfig) => LoadedConfig['config']['engines'], clients: TestAppOptions['engineClients']): Promise<{ app: TestApp; target: ExportTarget; watch: StreamWatch }> {
+async function appOn(
+  engine: 'athena' | 'redshift',
+  engines: (loaded: LoadedConfig) => LoadedConfig['config']['engines'],
+  clients: TestAppOptions['engineClients'],
+  budgets: LoadedConfig['config']['budgets'] = {},
+): Promise<{ app: TestApp; target: ExportTarget; watch: StreamWatch }> {
   const watch = new StreamWatch();
   const app = await startTestApp({
     lake,
@@ -64,7 +69,7 @@ async function appOn(engine: 'athena' | 'redshift', engines: (loaded: LoadedConf
     decorateEngine: watch.decorate,
     configure: (loaded) => ({
       ...loaded,
-      config: { ...loaded.config, engines: engines(loaded) },
+      config: { ...loaded.config, engines: engines(loaded), budgets },
       catalog: {
         ...loaded.catalog,
         datasets: loaded.catalog.datasets.map((dataset) => (engine === 'athena' || dataset.table.database === 'sales' ? { ...dataset, engines: [engine] } : dataset)),
@@ -76,6 +81,8 @@ async function appOn(engine: 'athena' | 'redshift', engines: (loaded: LoadedConf
   return { app, watch, target: { base, token: app.token, graphql: (query, role) => app.graphql(query, {}, role) } };
 }
 
+const onAthena = (config: LoadedConfig): LoadedConfig['config']['engines'] => ({ ...config.config.engines, athena: { region: 'eu-west-1', workGroup: 'primary', catalog: 'AwsDataCatalog' } });
+
 before(async () => {
   lake = await createTestLake(ROWS);
   await loadSales();
@@ -86,8 +93,7 @@ before(async () => {
     pgConfig: { ...ADMIN, database: DATABASE },
     onConnect: async (client) => void (await client.query('SET standard_conforming_strings = off; SET escape_string_warning = off; SET TIME ZONE UTC')),
   });
-  apps.athena = await appOn('athena', (config) => ({ ...config.config.engines, athena: { region: 'eu-west-1', workGroup: 'primary', catalog: 'AwsDataCatalog' } }),
-    async () => ({ athena: new AthenaClient({ ...AWS, endpoint: athena.endpoint }) }));
+  apps.athena = await appOn('athena', onAthena, async () => ({ athena: new AthenaClient({ ...AWS, endpoint: athena.endpoint }) }));
   apps.dataApi = await appOn('redshift', (config) => ({ ...config.config.engines, redshift: { mode: 'data-api', region: 'eu-west-1', database: DATABASE, clusterIdentifier: 'lakegate', dbUser: 'lakegate', schemas: { sales: SCHEMA } } }),
     async () => ({ redshiftData: new RedshiftDataClient({ ...AWS, endpoint: dataApi.endpoint, maxAttempts: 1 }) }));
   apps.pg = await appOn('redshift', (config) => ({ ...config.config.engines, redshift: { mode: 'pg', connectionString: `postgres://postgres@127.0.0.1:5432/${DATABASE}`, maxConnections: 4, schemas: { sales: SCHEMA } } }), undefined);
@@ -131,6 +137,19 @@ for (const [name, engine] of [['athena', 'athena'], ['dataApi', 'redshift'], ['p
     });
   });
 }
+
+test('Athena: an export is charged to the caller\'s bytes budget, and refused once it is spent', async () => {
+  const budgeted = await appOn('athena', onAthena, async () => ({ athena: new AthenaClient({ ...AWS, endpoint: athena.endpoint }) }), { athenaBytesPerDay: 1 });
+  try {
+    const first = await callExport(budgeted.target.base, { format: 'csv', query: EVERYTHING, token: budgeted.app.token() });
+    assertComplete(first, ROWS);
+    const second = await callExport(budgeted.target.base, { format: 'csv', query: EVERYTHING, token: budgeted.app.token() });
+    assertRefused(second, 400, 'LIMIT_EXCEEDED');
+    assert.equal(JSON.parse(second.text).errors[0].extensions.limit, 'athenaBytesPerDay');
+  } finally {
+    await budgeted.app.close();
+  }
+});
 
 describe('a client that leaves stops the engine query', () => {
   test('Athena: a query still running is stopped (StopQueryExecution)', async () => {
