@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
+import pino from 'pino';
 import { startTestApp, type TestApp } from '../support/app';
 import { abandonExport, callExport, parseCsv, parseNdjson } from '../support/export-client';
 import { StreamWatch } from '../support/stream-watch';
@@ -15,12 +17,21 @@ const ROWS = 30_000;
 let app: TestApp;
 let target: ExportTarget;
 const watch = new StreamWatch();
+/** The server's log lines (JSON), for the audit. */
+const logLines: Record<string, unknown>[] = [];
+const sink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    logLines.push(...chunk.toString().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>));
+    done();
+  },
+});
 
 before(async () => {
   app = await startTestApp({
     rows: ROWS,
     limits: { maxLimit: MAX_LIMIT, defaultLimit: 100, maxConcurrentQueries: 1, maxQueueMs: 2_000, maxAliases: 5 },
     decorateEngine: watch.decorate,
+    logger: pino({ level: 'info' }, sink),
     // CloudTrail must be read a few days at a time, as operators set it for large partitioned tables.
     configure: (loaded) => ({
       ...loaded,
@@ -69,6 +80,23 @@ describe('an export equals the same read through /graphql', () => {
     const limited = await callExport(target.base, { format: 'csv', query: '{ transactions(limit: 2500) { transactionId } }', token: app.token() });
     assertComplete(limited, 2_500);
   });
+});
+
+test('audited like a read: the audit line and the request log line name dataset, rows, engine, query id and caller', async () => {
+  const answer = await callExport(target.base, { format: 'csv', query: '{ customers(limit: 7) { customerId country } }', token: app.token('analyst') });
+  assertComplete(answer, 7);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const audit = logLines.find((line) => line['audit'] === true && line['export'] === true && line['dataset'] === 'customers');
+  assert.ok(audit, 'an audit line');
+  assert.equal(audit['subject'], 'dev-analyst');
+  assert.equal(audit['rows'], 7);
+  assert.equal(audit['engine'], 'local');
+  assert.equal(audit['complete'], true);
+  assert.deepEqual(audit['columns'], ['country', 'customer_id']);
+  const request = logLines.find((line) => line['msg'] === 'request completed' && (line['export'] as { queryId?: unknown } | undefined)?.queryId === audit['queryId']);
+  assert.ok(request, 'the request log line carries the export');
+  assert.deepEqual(request['export'], { dataset: 'customers', format: 'csv', engine: 'local', queryId: audit['queryId'], subject: 'dev-analyst', outcome: 'complete', rows: 7 });
+  assert.ok(!JSON.stringify(request).includes('customerId country'), 'not the document: the path only');
 });
 
 describe('Lake Formation: the export is the caller\'s view', () => {
