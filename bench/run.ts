@@ -12,6 +12,7 @@ import { generateSampleLake, refreshSampleCatalog } from '../src/sample/generate
 import type { CompiledQuery } from '../src/sql/types';
 import { createLakegate } from '../src/server/app';
 import { benchAthena } from './athena';
+import { benchExport } from './export';
 import { benchKpis } from './kpis';
 import { benchLive } from './live';
 import { median } from './load';
@@ -22,11 +23,11 @@ import { benchThroughput } from './throughput';
  * `npm run bench [-- SECTION ...]`: on a 10M-row lake, the same queries through the GraphQL API
  * over HTTP and as the same SQL on DuckDB directly, interleaved (`api`); through the Athena path
  * (`athena`); KPIs under load (`kpis`); 1,000 live subscriptions (`live`); the whole lake read by
- * cursor pages against sampled offset pages (`pages`); and, on a PostgreSQL
- * table of its own, the per-request cost of small reads (`throughput`). Without a section, all of
- * them. Prints medians.
+ * cursor pages against sampled offset pages (`pages`); the whole table through /export against
+ * DuckDB's COPY (`export`); and, on a PostgreSQL table of its own, the per-request cost of small
+ * reads (`throughput`). Without a section, all of them. Prints medians.
  */
-const SECTIONS = ['api', 'athena', 'kpis', 'live', 'pages', 'throughput'] as const;
+const SECTIONS = ['api', 'athena', 'kpis', 'live', 'pages', 'export', 'throughput'] as const;
 type Section = (typeof SECTIONS)[number];
 const ROWS = Number(process.env['BENCH_ROWS'] ?? 10_000_000);
 const ITERATIONS = Number(process.env['BENCH_ITERATIONS'] ?? 15);
@@ -76,6 +77,7 @@ async function benchLake(sections: ReadonlySet<Section>): Promise<void> {
   if (sections.has('kpis')) await benchKpis(loaded, SECRET);
   if (sections.has('live')) await benchLive(loaded, SECRET);
   if (sections.has('pages')) await benchPages(loaded, SECRET, ROWS);
+  if (sections.has('export')) await benchExport(loaded, SECRET);
 }
 
 /** One caller at 32 connections is the bench's load, not abuse: its per-caller limits are off (the engines' queues stay). */

@@ -53,6 +53,8 @@ export interface EngineCapabilities {
   readonly resumable?: boolean;
   /** The engine implements `PagedEngine` (later pages read from the first page's engine result, see pages.ts). */
   readonly resultPages?: boolean;
+  /** The engine implements `StreamingEngine` (a result read in batches at constant memory, see streams.ts). */
+  readonly streams?: boolean;
 }
 
 /** The narrow interface every engine adapter implements; the router reads capabilities, not names. */

@@ -49,6 +49,31 @@ export async function runGuarded<T extends Outcome>(
   }
 }
 
+/** A stream's hold on the caller's limits: released when the stream ends, charged what it scanned. */
+export interface StreamGuard {
+  release(): void;
+  charge(bytesScanned: number | null): Promise<void>;
+}
+
+/**
+ * The caller's limits for a stream (an export), which is never cached: refused when over the
+ * bytes budget (on an engine that reports bytes), then one of the caller's slots for as long as
+ * the stream lasts; what it scanned is charged to the caller's day once known.
+ */
+export async function guardStream(engine: Engine, path: string, context: PlannerContext): Promise<StreamGuard> {
+  const budget = engine.capabilities.reportsBytesScanned ? context.guards?.budget ?? null : null;
+  const slots = context.guards?.slots ?? null;
+  const subject = context.caller.subject;
+  if (budget) refuseOverBudget(await budget.standing(subject), path);
+  const release = slots ? await takeSlot(slots, path, context) : () => undefined;
+  return {
+    release,
+    charge: async (bytes) => {
+      if (budget && bytes && bytes > 0) await budget.charge(subject, bytes).catch(() => undefined);
+    },
+  };
+}
+
 /** One of the caller's slots (its release), waiting up to `maxQueueMs` for one; refused past that. */
 async function takeSlot(slots: NonNullable<CallerGuards['slots']>, path: string, context: PlannerContext): Promise<() => void> {
   const grant = await slots.take(context.caller.subject, { signal: context.signal, waitMs: context.limits.maxQueueMs });

@@ -65,13 +65,9 @@ async function routeAndRun<R>(planned: LogicalQuery, target: QueryTarget, contex
   const query = applyPolicy(planned, context.views.get(dataset.name));
   const tried = new Set<string>();
   for (;;) {
-    const untried = [...context.engines.keys()].filter((name) => !tried.has(name));
-    // Engines cooling down are skipped while another can serve; with no other, they are tried anyway.
-    const route = routeQuery(routed, context.routing, context.availability.available(untried)) ?? routeQuery(routed, context.routing, new Set(untried));
-    const engine = route ? context.engines.get(route.engine) : undefined;
-    if (!route || !engine) throw new LakegateError('ENGINE_UNAVAILABLE', `no engine is available for dataset "${dataset.name}"`);
+    const { engine, reason } = chooseEngine(routed, dataset, context, tried);
     try {
-      return await runOnEngine(engine, route.reason, query);
+      return await runOnEngine(engine, reason, query);
     } catch (error) {
       if (!(error instanceof EngineError)) throw error;
       // An engine that is down is skipped for a while, and this read tries the declared fallback.
@@ -80,14 +76,41 @@ async function routeAndRun<R>(planned: LogicalQuery, target: QueryTarget, contex
         tried.add(engine.name);
         continue;
       }
-      throw new LakegateError(apiCode(error.code), `${dataset.name}: ${error.message}`, {
-        engine: error.engine,
-        queryId: error.queryId,
-        ...(error.retryAfterMs === null ? {} : { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) }),
-        ...(error.code === 'ENGINE_BUSY' ? { limit: 'maxQueueMs', max: context.limits.maxQueueMs } : {}),
-      });
+      throw engineFailure(error, dataset, context);
     }
   }
+}
+
+/** The engine the router picks among those not `tried` yet; engines cooling down are skipped while another can serve, else tried anyway. */
+export function chooseEngine(routed: RoutedDataset, dataset: Dataset, context: PlannerContext, tried: ReadonlySet<string> = new Set()): { engine: Engine; reason: string } {
+  const untried = [...context.engines.keys()].filter((name) => !tried.has(name));
+  const route = routeQuery(routed, context.routing, context.availability.available(untried)) ?? routeQuery(routed, context.routing, new Set(untried));
+  const engine = route ? context.engines.get(route.engine) : undefined;
+  if (!route || !engine) throw new LakegateError('ENGINE_UNAVAILABLE', `no engine is available for dataset "${dataset.name}"`);
+  return { engine, reason: route.reason };
+}
+
+/** How an engine's failure reaches the client: the API's code, the engine and its query id, and when to retry. */
+export function engineFailure(error: EngineError, dataset: Dataset, context: PlannerContext): LakegateError {
+  return new LakegateError(apiCode(error.code), `${dataset.name}: ${error.message}`, {
+    engine: error.engine,
+    queryId: error.queryId,
+    ...(error.retryAfterMs === null ? {} : { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) }),
+    ...(error.code === 'ENGINE_BUSY' ? { limit: 'maxQueueMs', max: context.limits.maxQueueMs } : {}),
+  });
+}
+
+/** What the audit line of a read says of who read what through which engine. */
+export function auditFields(planned: LogicalQuery, dataset: Dataset, engine: string, context: PlannerContext): Record<string, unknown> {
+  return {
+    subject: context.caller.subject,
+    principals: context.caller.principals,
+    dataset: dataset.name,
+    table: `${dataset.table.database}.${dataset.table.table}`,
+    columns: columnsRead(planned),
+    filters: context.grantSources.get(dataset.name) ?? [],
+    engine,
+  };
 }
 
 /** A dataset that opts in to the result cache keeps its answers for its TTL; others are not cached. */
@@ -109,7 +132,7 @@ async function runOn(engine: Engine, reason: string, { query, planned, cache }: 
     ? runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline, cache: policy }, context.longQueries)
     : engine.execute(compiled, { signal: context.signal, deadline, ...(policy ? { cache: policy } : {}) }))));
   if ('running' in outcome) {
-    context.audit.info({ ...auditLine(engine, planned, target.dataset, context), queryId: outcome.record.queryId, running: true }, 'engine query still running');
+    context.audit.info({ ...auditFields(planned, target.dataset, engine.name, context), queryId: outcome.record.queryId, running: true }, 'engine query still running');
     throw stillRunning(outcome, target.dataset);
   }
   record(engine, reason, outcome.stats, planned, target, context);
@@ -130,19 +153,7 @@ function record(engine: Engine, reason: string, stats: QueryStats, planned: Logi
     cache: cached ?? 'none', ...(ageMs === undefined ? {} : { ageMs: Math.round(ageMs) }),
   });
   // A cached answer is still a read: audited with the engine query that produced it.
-  context.audit.info({ ...auditLine(engine, planned, dataset, context), queryId, rows, ...(cached ? { cache: cached } : {}) }, 'engine query');
-}
-
-function auditLine(engine: Engine, planned: LogicalQuery, dataset: Dataset, context: PlannerContext): Record<string, unknown> {
-  return {
-    subject: context.caller.subject,
-    principals: context.caller.principals,
-    dataset: dataset.name,
-    table: `${dataset.table.database}.${dataset.table.table}`,
-    columns: columnsRead(planned),
-    filters: context.grantSources.get(dataset.name) ?? [],
-    engine: engine.name,
-  };
+  context.audit.info({ ...auditFields(planned, dataset, engine.name, context), queryId, rows, ...(cached ? { cache: cached } : {}) }, 'engine query');
 }
 
 /** QUERY_RUNNING: the handle picks the same engine query up, by a repeat of the request or `queryStatus`. */

@@ -34,6 +34,7 @@ import { requestMetricsPlugin } from './request-metrics';
 import { requestSpanPlugin } from './request-span';
 import { pathOf, requestLog } from './request-log';
 import { graphqlRoute } from './http/graphql-route';
+import { exportRoute } from './export/route';
 import { sendRefusal, refusal } from './http/refusal';
 import { SchemaServers } from './schema-servers';
 
@@ -120,6 +121,23 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     metrics,
     logger,
   });
+  const exportRows = exportRoute({
+    verifier,
+    requestRate: guards.requestRate,
+    entitlementFor: (principals) => policy.store.entitlementFor(principals),
+    schemaFor: (key, catalog) => servers.schemaFor(key, catalog),
+    plannerFor: (principal, entitlement, signal) => plannerContext(services, {
+      caller: { subject: principal.subject, principals: principal.principals },
+      entitlement,
+      signal,
+      longQueries: null,
+      kpiRefresher: null,
+      guards: guards.callerGuards,
+    }),
+    limits: config.limits,
+    metrics,
+    logger,
+  });
   let ready = true;
   // GraphQL POSTs are served on node's request and response directly (see graphqlRoute); express serves the
   // pages and probes, and GETs of /graphql, which are the playground's when a browser asks for HTML.
@@ -131,6 +149,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
       return sendRefusal(res, refusal(503, 'SHUTTING_DOWN', 'The server is shutting down: retry, another replica will answer', {}, { connection: 'close', 'retry-after': '1' }));
     }
     if (req.method !== 'GET' && isGraphQLPath(path)) return graphql(req, res);
+    if (path === EXPORT_PATH) return exportRows(req, res);
     app(req, res);
   };
   const httpServer = http.createServer(listener);
@@ -205,6 +224,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
 }
 
 const GRAPHQL_PATHS = ['/graphql', '/graphql/'];
+const EXPORT_PATH = '/export';
 
 function isGraphQLPath(path: string): boolean {
   return GRAPHQL_PATHS.includes(path);

@@ -9,6 +9,13 @@ export type RequestLog = (req: IncomingMessage, res: ServerResponse) => void;
 
 type IdentifiedRequest = IncomingMessage & { id?: number };
 
+/** Fields a route adds to its request's log line (an export's dataset, rows, engine, query id and caller). */
+const extraFields = new WeakMap<ServerResponse, Record<string, unknown>>();
+
+export function addLogFields(res: ServerResponse, fields: Record<string, unknown>): void {
+  extraFields.set(res, { ...extraFields.get(res), ...fields });
+}
+
 /** The id of the request's log line, which the GraphQL request line repeats. */
 export function requestIdOf(req: IncomingMessage): number {
   return (req as IdentifiedRequest).id ?? 0;
@@ -28,13 +35,20 @@ export function requestLog(logger: Logger): RequestLog {
     (req as IdentifiedRequest).id = id;
     const path = pathOf(req);
     if (!QUIET.has(path)) {
-      res.once('finish', () => {
+      // 'close' too: an export the client cut short never finishes, and is still logged once.
+      let logged = false;
+      const log = (): void => {
+        if (logged) return;
+        logged = true;
         logger.info({
           req: { id, method: req.method, url: path, remoteAddress: req.socket.remoteAddress, userAgent: req.headers['user-agent'] },
           res: { statusCode: res.statusCode },
           responseTime: Math.round(performance.now() - started),
+          ...extraFields.get(res),
         }, 'request completed');
-      });
+      };
+      res.once('finish', log);
+      res.once('close', log);
     }
   };
 }

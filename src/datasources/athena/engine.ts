@@ -21,6 +21,8 @@ import { readResultPage, type EnginePage } from '../shared/result-pages';
 import { ENGINE_NAME, isThrottling, toEngineError } from './errors';
 import { pollOptions, type PollOptions } from './poll';
 import { isHeaderRow, rowParser } from './results';
+import { pagedCall } from '../shared/paged-call';
+import type { StreamingEngine, StreamOptions } from '../streams';
 
 export type AthenaLogger = Pick<Logger, 'debug' | 'info' | 'warn'>;
 
@@ -63,7 +65,7 @@ export interface AthenaQueryResult extends QueryResult {
   readonly stats: AthenaQueryStats;
 }
 
-export type AthenaEngine = ResumableEngineOf<AthenaQueryResult> & PagedEngine;
+export type AthenaEngine = ResumableEngineOf<AthenaQueryResult> & PagedEngine & StreamingEngine;
 
 /**
  * The Athena adapter: StartQueryExecution with the compiled SQL and its parameters as Trino
@@ -77,6 +79,18 @@ export function createAthenaEngine(options: AthenaEngineOptions): AthenaEngine {
 }
 
 const TERMINAL_STATES: ReadonlySet<string> = new Set(['SUCCEEDED', 'FAILED', 'CANCELLED']);
+/** Turns each GetQueryResults page into rows, typed by the first page's ColumnInfo; the first row of the first page is the header (DML results have none). */
+function pageParser(execution: QueryExecution): (page: GetQueryResultsOutput, index: number) => Row[] {
+  let parse: ReturnType<typeof rowParser> | null = null;
+  return (page, index) => {
+    const columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+    let data = page.ResultSet?.Rows ?? [];
+    if (index === 0 && data.length > 0 && (execution.StatementType === 'DML' || isHeaderRow(data[0]!, columns))) data = data.slice(1);
+    parse ??= rowParser(columns);
+    return data.map(parse);
+  };
+}
+
 /** Athena's error catalog: 206 and 210 are "query timed out". */
 const TIMEOUT_ERROR_TYPES = new Set([206, 210]);
 /** ErrorCategory 2 is USER (bad SQL, missing table): Athena does not retry those itself. */
@@ -87,7 +101,7 @@ type Execution = QueryExecution | undefined;
 class AthenaAdapter implements AthenaEngine {
   readonly name = ENGINE_NAME;
   readonly dialect = 'athena';
-  readonly capabilities = { cancellable: true, reportsBytesScanned: true, resumable: true, resultPages: true };
+  readonly capabilities = { cancellable: true, reportsBytesScanned: true, resumable: true, resultPages: true, streams: true };
 
   private readonly client: AthenaClient;
   private readonly logger: AthenaLogger;
@@ -254,19 +268,40 @@ class AthenaAdapter implements AthenaEngine {
 
   /** GetQueryResults page by page; the first row of the first page is the header. */
   private async fetchRows(run: PolledRun, execution: QueryExecution): Promise<Row[]> {
-    const queryId = run.queryId!;
     const rows: Row[] = [];
-    let parse: ReturnType<typeof rowParser> | null = null;
-    const fetch = (nextToken: string | undefined): Promise<GetQueryResultsOutput> =>
-      this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: this.pageSize, ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal: run.signal });
-    await this.runner.readPages(run, fetch, (page, index) => {
-      const columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
-      let data = page.ResultSet?.Rows ?? [];
-      if (index === 0 && data.length > 0 && (execution.StatementType === 'DML' || isHeaderRow(data[0]!, columns))) data = data.slice(1);
-      parse ??= rowParser(columns);
-      for (const row of data) rows.push(parse(row));
+    const parse = pageParser(execution);
+    await this.runner.readPages(run, (nextToken) => this.getResults(run.queryId!, nextToken, run.signal), (page, index) => {
+      for (const row of parse(page, index)) rows.push(row);
     });
     return rows;
+  }
+
+  private getResults(queryId: string, nextToken: string | undefined, signal: AbortSignal | undefined): Promise<GetQueryResultsOutput> {
+    return this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryId, MaxResults: this.pageSize, ...(nextToken ? { NextToken: nextToken } : {}) }), { abortSignal: signal });
+  }
+
+  /**
+   * Runs the query as `execute` does (an abort while it runs stops it: StopQueryExecution), then
+   * reads its result one GetQueryResults page at a time as the reader asks. Once the query has
+   * succeeded there is nothing left to stop on Athena: an abort or a reader that breaks off ends
+   * the paging.
+   */
+  stream(query: CompiledQuery, options: StreamOptions = {}): AsyncIterable<readonly Row[]> {
+    return { [Symbol.asyncIterator]: () => this.streamPages(query, options) };
+  }
+
+  private async* streamPages(query: CompiledQuery, options: StreamOptions): AsyncGenerator<readonly Row[]> {
+    const { queryId, execution } = await this.runner.execute(query, options, async (run, execution) => ({ queryId: run.queryId!, execution: execution! }));
+    options.onFacts?.({ queryId, bytesScanned: execution.Statistics?.DataScannedInBytes ?? null });
+    const parse = pageParser(execution);
+    let nextToken: string | undefined;
+    let index = 0;
+    do {
+      const page = await pagedCall(this.name, queryId, options.signal, () => this.getResults(queryId, nextToken, options.signal));
+      yield parse(page, index);
+      index += 1;
+      nextToken = page.NextToken;
+    } while (nextToken);
   }
 
   private stats(run: PolledRun, execution: QueryExecution, rowCount: number): AthenaQueryStats {

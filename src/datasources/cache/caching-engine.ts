@@ -8,11 +8,9 @@ import { notCached, type ResultCache } from './result-cache';
  * queries already started, so they pass straight through, and a resumable engine stays resumable.
  */
 export function cachingEngine(engine: Engine, cache: ResultCache): Engine {
-  return forwardingEngine(
-    engine,
-    (inner, query, options) => cache.execute(inner, query, options),
-    (inner, query, options) => cache.executeDetachable(inner, query, options),
-  );
+  return forwardingEngine(engine, (inner, query, options) => cache.execute(inner, query, options), {
+    executeDetachable: (inner, query, options) => cache.executeDetachable(inner, query, options),
+  });
 }
 
 /**
@@ -20,9 +18,7 @@ export function cachingEngine(engine: Engine, cache: ResultCache): Engine {
  * start no engine query (`cachedOnly`), which nothing can answer: refused at once (NOT_CACHED).
  */
 export function uncachedEngine(engine: Engine): Engine {
-  return forwardingEngine(
-    engine,
-    (inner, query, options) => (options?.cache?.cachedOnly ? Promise.reject(notCached(inner.name)) : inner.execute(query, options)),
-    (inner, query, options) => (options.cache?.cachedOnly ? Promise.reject(notCached(inner.name)) : inner.executeDetachable(query, options)),
-  );
+  return forwardingEngine(engine, (inner, query, options) => (options?.cache?.cachedOnly ? Promise.reject(notCached(inner.name)) : inner.execute(query, options)), {
+    executeDetachable: (inner, query, options) => (options.cache?.cachedOnly ? Promise.reject(notCached(inner.name)) : inner.executeDetachable(query, options)),
+  });
 }

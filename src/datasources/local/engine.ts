@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBInstance, INTEGER, VARCHAR, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import type { GlueTable } from '../../catalog/types';
 import type { BoundParam, CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
 import { onAbort } from '../shared/abort';
 import { EngineLifecycle } from '../shared/lifecycle';
 import { QueryStop } from '../shared/stop';
-import type { Engine, ExecuteOptions, QueryResult, Row } from '../types';
+import { trackedStream } from '../shared/tracked-stream';
+import type { StreamingEngine, StreamOptions } from '../streams';
+import type { ExecuteOptions, QueryResult, Row } from '../types';
+import { chunkRows } from './chunk-rows';
 import { createViewSql, localFolder, type LakeLayout } from './views';
 
 export interface LocalEngineOptions extends LakeLayout {
@@ -20,7 +23,7 @@ export interface LocalEngineOptions extends LakeLayout {
  * table. Each query gets its own connection so queries run side by side and one can be
  * interrupted without touching the others.
  */
-export async function createLocalEngine(options: LocalEngineOptions): Promise<Engine> {
+export async function createLocalEngine(options: LocalEngineOptions): Promise<StreamingEngine> {
   const settings: Record<string, string> = {};
   if (options.threads) settings['threads'] = String(options.threads);
   if (options.memoryLimit) settings['memory_limit'] = options.memoryLimit;
@@ -39,10 +42,10 @@ export async function createLocalEngine(options: LocalEngineOptions): Promise<En
   return new LocalEngine(instance);
 }
 
-class LocalEngine implements Engine {
+class LocalEngine implements StreamingEngine {
   readonly name = 'local';
   readonly dialect = 'duckdb';
-  readonly capabilities = { cancellable: true, reportsBytesScanned: false };
+  readonly capabilities = { cancellable: true, reportsBytesScanned: false, streams: true };
   private readonly lifecycle = new EngineLifecycle('local', 'local');
 
   constructor(private readonly instance: DuckDBInstance) {}
@@ -73,7 +76,7 @@ class LocalEngine implements Engine {
     try {
       // Stopped while connecting: `run` reports the stop's reason.
       if (stop.stopReason) throw new Error(stop.stopReason.message);
-      const reading = connection.runAndReadAll(query.sql, query.params.map((param) => param.value), query.params.map(bindingType));
+      const reading = connection.runAndReadAll(query.sql, ...bindings(query));
       const forgetInterrupt = onAbort(stop.signal, () => interruptUntilSettled(connection, reading));
       try {
         return (await reading).getRowObjectsJson() as Row[];
@@ -81,6 +84,51 @@ class LocalEngine implements Engine {
         forgetInterrupt();
       }
     } finally {
+      connection.closeSync();
+    }
+  }
+
+  /**
+   * DuckDB's streaming result, read one data chunk (2,048 rows) at a time as the reader asks,
+   * converted as `execute` converts rows. On a connection of its own, interrupted when the reader
+   * aborts or the engine closes, and closed however the stream ends.
+   */
+  stream(query: CompiledQuery, options: StreamOptions = {}): AsyncIterable<readonly Row[]> {
+    return trackedStream(this.lifecycle, options, () => this.chunks(query, options));
+  }
+
+  private async* chunks(query: CompiledQuery, options: StreamOptions): AsyncGenerator<readonly Row[]> {
+    const queryId = randomUUID();
+    const stop = new QueryStop(options, this.lifecycle.shutdownSignal, 'local');
+    const connection = await this.instance.connect();
+    let pending: Promise<unknown> = Promise.resolve();
+    const forgetInterrupt = onAbort(stop.signal, () => interruptUntilSettled(connection, pending));
+    const failed = (error: unknown): EngineError => {
+      const reason = stop.stopReason;
+      return reason ? new EngineError(reason.code, reason.message, this.name, queryId) : new EngineError('QUERY_FAILED', (error as Error).message, this.name, queryId);
+    };
+    try {
+      if (stop.stopReason) throw new Error(stop.stopReason.message);
+      options.onFacts?.({ queryId, bytesScanned: null });
+      const starting = connection.stream(query.sql, ...bindings(query));
+      pending = starting;
+      const result = await starting.catch((error: unknown) => Promise.reject(failed(error)));
+      const names = result.deduplicatedColumnNames();
+      for (;;) {
+        const fetching = result.fetchChunk();
+        pending = fetching;
+        const chunk = await fetching.catch((error: unknown) => Promise.reject(failed(error)));
+        if (stop.stopReason) throw failed(null);
+        if (!chunk || chunk.rowCount === 0) return;
+        yield chunkRows(chunk, names);
+      }
+    } catch (error) {
+      throw error instanceof EngineError ? error : failed(error);
+    } finally {
+      forgetInterrupt();
+      stop.dispose();
+      // A reader that broke off leaves the result unfinished: interrupt it before the connection goes.
+      connection.interrupt();
       connection.closeSync();
     }
   }
@@ -121,6 +169,11 @@ function interruptUntilSettled(connection: DuckDBConnection, reading: Promise<un
   const again = setInterval(() => connection.interrupt(), INTERRUPT_RETRY_MS);
   const stop = (): void => clearInterval(again);
   reading.then(stop, stop);
+}
+
+/** The query's values and the types they are bound as, as DuckDB's run and stream calls take them. */
+function bindings(query: CompiledQuery): [DuckDBValue[], DuckDBType[]] {
+  return [query.params.map((param) => param.value), query.params.map(bindingType)];
 }
 
 /**

@@ -16,6 +16,8 @@ export interface EngineQueueSettings {
  * `executePage`, `fetchPage`) take a place, for as
  * long as the call lasts; resume, stop and probe continue queries already started, so they pass
  * straight through. A caller that goes away while waiting leaves the line (QUERY_CANCELLED).
+ * A stream (an export) takes its place before its first batch and keeps it until the stream ends
+ * (read to the end, broken off or failed): it runs on the engine all that time.
  * Put it inside the result cache, so a cached answer never waits here.
  */
 export function queueingEngine(engine: Engine, settings: EngineQueueSettings): Engine {
@@ -25,34 +27,29 @@ export function queueingEngine(engine: Engine, settings: EngineQueueSettings): E
     if (!passage.admitted) throw refusal(engine.name, passage, settings);
     return passage.release;
   };
-  return forwardingEngine(
-    engine,
-    async (inner, query, options) => {
-      const release = await admitted(options?.signal);
-      try {
-        return await inner.execute(query, options);
-      } finally {
-        release();
-      }
-    },
-    async (inner, query, options) => {
-      const release = await admitted(options.signal);
-      try {
-        return await inner.executeDetachable(query, options);
-      } finally {
-        release();
-      }
-    },
+  const queued = async <T>(signal: AbortSignal | undefined, call: () => Promise<T>): Promise<T> => {
+    const release = await admitted(signal);
+    try {
+      return await call();
+    } finally {
+      release();
+    }
+  };
+  return forwardingEngine(engine, (inner, query, options) => queued(options?.signal, () => inner.execute(query, options)), {
+    executeDetachable: (inner, query, options) => queued(options.signal, () => inner.executeDetachable(query, options)),
     // A page call reads (or runs) on the engine too: it takes a place like any query.
-    async (call, options) => {
-      const release = await admitted(options.signal);
-      try {
-        return await call();
-      } finally {
-        release();
-      }
-    },
-  );
+    page: (call, options) => queued(options.signal, call),
+    stream: (inner, query, options) => ({
+      async* [Symbol.asyncIterator]() {
+        const release = await admitted(options?.signal);
+        try {
+          yield* inner.stream(query, options);
+        } finally {
+          release();
+        }
+      },
+    }),
+  });
 }
 
 function refusal(engine: string, passage: Extract<Passage, { admitted: false }>, settings: EngineQueueSettings): EngineError {

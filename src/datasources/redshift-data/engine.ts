@@ -21,6 +21,8 @@ import { keepLongValuesExact } from './exact-longs';
 import { redshiftPollOptions, type RedshiftPollOptions } from './poll';
 import { executeStatementInput, statementTarget, type RedshiftDataAuth, type RedshiftDataTarget } from './request';
 import { recordReader } from './results';
+import { pagedCall } from '../shared/paged-call';
+import type { StreamingEngine, StreamOptions } from '../streams';
 
 export type { RedshiftDataAuth, RedshiftDataTarget } from './request';
 export type { RedshiftPollOptions } from './poll';
@@ -61,7 +63,7 @@ export interface RedshiftDataQueryResult extends QueryResult {
   readonly stats: RedshiftDataQueryStats;
 }
 
-export type RedshiftDataEngine = ResumableEngineOf<RedshiftDataQueryResult> & PagedEngine;
+export type RedshiftDataEngine = ResumableEngineOf<RedshiftDataQueryResult> & PagedEngine & StreamingEngine;
 
 /**
  * The Redshift Data API adapter: ExecuteStatement with the compiled SQL and its `:pN` parameters,
@@ -80,7 +82,7 @@ const TERMINAL_STATES: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'ABO
 class RedshiftDataAdapter implements RedshiftDataEngine {
   readonly name = ENGINE_NAME;
   readonly dialect = 'redshift-data';
-  readonly capabilities = { cancellable: true, reportsBytesScanned: false, resumable: true, resultPages: true };
+  readonly capabilities = { cancellable: true, reportsBytesScanned: false, resumable: true, resultPages: true, streams: true };
 
   private readonly client: RedshiftDataClient;
   private readonly logger: RedshiftDataLogger;
@@ -213,18 +215,49 @@ class RedshiftDataAdapter implements RedshiftDataEngine {
 
   /** GetStatementResult page by page (NextToken), typed by the first page's ColumnMetadata. */
   private async fetchRows(run: PolledRun): Promise<Row[]> {
-    const id = run.queryId!;
     const rows: Row[] = [];
+    const read = this.recordsReader(run.queryId!);
+    await this.runner.readPages(run, (nextToken) => this.getStatementResult(run.queryId!, nextToken, run.signal), (page) => {
+      for (const row of read(page)) rows.push(row);
+    });
+    return rows;
+  }
+
+  private getStatementResult(id: string, nextToken: string | undefined, signal: AbortSignal | undefined): Promise<GetStatementResultResponse> {
+    return this.client.send(keepLongValuesExact(new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) })), { abortSignal: signal });
+  }
+
+  /** Turns each page's records into rows, typed by the first page's ColumnMetadata. */
+  private recordsReader(id: string): (page: GetStatementResultResponse) => Row[] {
     let read: ReturnType<typeof recordReader> | null = null;
-    const fetch = (nextToken: string | undefined): Promise<GetStatementResultResponse> =>
-      this.client.send(keepLongValuesExact(new GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) })), { abortSignal: run.signal });
-    await this.runner.readPages(run, fetch, (page) => {
+    return (page) => {
       if (!read && page.ColumnMetadata) read = recordReader(page.ColumnMetadata);
       const records = page.Records ?? [];
       if (records.length > 0 && !read) throw new EngineError('QUERY_FAILED', 'the Data API sent records without ColumnMetadata', this.name, id);
-      for (const record of records) rows.push(read!(record));
-    });
-    return rows;
+      return records.map((record) => read!(record));
+    };
+  }
+
+  /**
+   * Runs the statement as `execute` does (an abort while it runs cancels it: CancelStatement),
+   * then reads its result one GetStatementResult page at a time as the reader asks. A finished
+   * statement has nothing left to cancel: an abort or a reader that breaks off ends the paging.
+   */
+  stream(query: CompiledQuery, options: StreamOptions = {}): AsyncIterable<readonly Row[]> {
+    return { [Symbol.asyncIterator]: () => this.streamPages(query, options) };
+  }
+
+  private async* streamPages(query: CompiledQuery, options: StreamOptions): AsyncGenerator<readonly Row[]> {
+    const { id, description } = await this.runner.execute(query, options, async (run, description) => ({ id: run.queryId!, description }));
+    options.onFacts?.({ queryId: id, bytesScanned: null });
+    if (description.HasResultSet === false) return;
+    const read = this.recordsReader(id);
+    let nextToken: string | undefined;
+    do {
+      const page = await pagedCall(this.name, id, options.signal, () => this.getStatementResult(id, nextToken, options.signal));
+      yield read(page);
+      nextToken = page.NextToken;
+    } while (nextToken);
   }
 
   private stats(run: PolledRun, description: DescribeStatementResponse, rowCount: number): RedshiftDataQueryStats {

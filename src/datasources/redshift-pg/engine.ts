@@ -1,10 +1,13 @@
 import { hash, randomUUID } from 'node:crypto';
 import pg, { type FieldDef, type PoolClient } from 'pg';
+import Cursor from 'pg-cursor';
 import type { Logger } from 'pino';
 import { parameterText } from '../../sql/literals';
 import type { CompiledQuery } from '../../sql/types';
 import { EngineError } from '../errors';
-import type { Engine, ExecuteOptions, QueryResult, QueryStats, Row, RowValue } from '../types';
+import type { StreamingEngine, StreamOptions } from '../streams';
+import type { ExecuteOptions, QueryResult, QueryStats, Row, RowValue } from '../types';
+import { trackedStream } from '../shared/tracked-stream';
 import { bindParameters, EngineLifecycle, selectOneHealth } from '../shared/lifecycle';
 import { uniqueNames } from '../shared/row-names';
 import { QueryStop, type StopReason } from '../shared/stop';
@@ -38,7 +41,7 @@ export interface RedshiftPgQueryResult extends QueryResult {
   readonly stats: RedshiftPgQueryStats;
 }
 
-export interface RedshiftPgEngine extends Engine {
+export interface RedshiftPgEngine extends StreamingEngine {
   execute(query: CompiledQuery, options?: ExecuteOptions): Promise<RedshiftPgQueryResult>;
 }
 
@@ -65,10 +68,13 @@ function preparedName(text: string): string {
 
 export const MAX_USES = 10_000;
 
+/** Rows a streamed query reads from its cursor at a time. */
+const CURSOR_BATCH_ROWS = 2_000;
+
 class RedshiftPgAdapter implements RedshiftPgEngine {
   readonly name = ENGINE_NAME;
   readonly dialect = 'redshift-pg';
-  readonly capabilities = { cancellable: true, reportsBytesScanned: false };
+  readonly capabilities = { cancellable: true, reportsBytesScanned: false, streams: true };
 
   private readonly pool: pg.Pool;
   private readonly logger: RedshiftPgLogger;
@@ -181,6 +187,60 @@ class RedshiftPgAdapter implements RedshiftPgEngine {
     }
   }
 
+  /**
+   * A server-side cursor (`pg-cursor`) on a pooled connection, read 2,000 rows at a time as the
+   * reader asks. An abort cancels a read in flight as `execute` cancels its query (the connection
+   * is then dropped); a reader that breaks off between reads closes the cursor. The connection
+   * goes back to the pool however the stream ends.
+   */
+  stream(query: CompiledQuery, options: StreamOptions = {}): AsyncIterable<readonly Row[]> {
+    return trackedStream(this.lifecycle, options, () => this.cursorBatches(query, options));
+  }
+
+  private async* cursorBatches(query: CompiledQuery, options: StreamOptions): AsyncGenerator<readonly Row[]> {
+    const values = bindParameters(this.name, () => query.params.map((param) => parameterText(param)));
+    const queryId = randomUUID();
+    const stop = new QueryStop(options, this.lifecycle.shutdownSignal, 'Redshift');
+    let connectionError: Error | null = null;
+    const onError = (error: Error): void => {
+      connectionError = error;
+    };
+    let client: PoolClient | null = null;
+    let cursor: Cursor<unknown[]> | null = null;
+    let destroy = false;
+    let finished = false;
+    try {
+      client = await this.acquire(stop, queryId);
+      client.on('error', onError);
+      options.onFacts?.({ queryId, bytesScanned: null });
+      cursor = client.query(new Cursor<unknown[]>(query.sql, values, { rowMode: 'array', types: redshiftTypeParsers }));
+      for (;;) {
+        const reading = readBatch(cursor);
+        const outcome = await Promise.race([reading.then((batch) => ({ batch }), (error: unknown) => ({ error })), stop.tripped.then((reason) => ({ reason }))]);
+        if ('reason' in outcome) {
+          destroy = true;
+          await this.cancel(client, reading, outcome.reason, queryId);
+          throw new EngineError(outcome.reason.code, outcome.reason.message, this.name, queryId);
+        }
+        if ('error' in outcome) {
+          destroy = connectionError !== null || isConnectionError(outcome.error);
+          throw toEngineError(outcome.error, queryId);
+        }
+        if (outcome.batch.rows.length === 0) {
+          finished = true;
+          return;
+        }
+        yield toRows(outcome.batch.fields, outcome.batch.rows);
+      }
+    } finally {
+      stop.dispose();
+      // A reader that broke off between reads leaves the cursor open on the server: close it (or drop the connection).
+      if (client && cursor && !finished && !destroy) destroy = !(await closeCursor(cursor));
+      client?.removeListener('error', onError);
+      client?.release(destroy || connectionError !== null);
+    }
+  }
+
   async health(): Promise<boolean> {
     if (this.lifecycle.closed) return false;
     return selectOneHealth(this, this.logger, 5_000, 'redshift health check failed');
@@ -190,6 +250,19 @@ class RedshiftPgAdapter implements RedshiftPgEngine {
   async close(): Promise<void> {
     if (await this.lifecycle.close()) await this.pool.end();
   }
+}
+
+/** The next rows of `cursor`, with the result's fields (for the column names; none once the cursor is done). */
+function readBatch(cursor: Cursor<unknown[]>): Promise<{ rows: unknown[][]; fields: readonly FieldDef[] }> {
+  return new Promise((resolve, reject) => {
+    cursor.read(CURSOR_BATCH_ROWS, (error, rows, result) => (error ? reject(error) : resolve({ rows, fields: (result as typeof result | undefined)?.fields ?? [] })));
+  });
+}
+
+/** Closes a cursor left open; false when that failed or took longer than a second (the connection should be dropped). */
+async function closeCursor(cursor: Cursor<unknown[]>): Promise<boolean> {
+  const closing = cursor.close().then(() => true, () => false);
+  return Promise.race([closing, new Promise<false>((resolve) => setTimeout(resolve, 1_000, false).unref())]);
 }
 
 /** Rows keyed by column name; a repeated name gets `_2`, `_3`, ... so no value is lost. */

@@ -93,7 +93,7 @@ function searchOf(url: string | undefined): string {
 }
 
 /** A client that goes away before its answer cancels its engine queries. */
-function abortedOnClose(res: ServerResponse): AbortSignal {
+export function abortedOnClose(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
