@@ -187,7 +187,8 @@ function assertAggregates(actual: Record<string, Record<string, unknown> | strin
   for (const bound of ['min', 'max'] as const) {
     const got = group(bound);
     const want = expected[bound];
-    assert.equal(got['ratio'] === null ? null : Number(got['ratio']), want['ratio'] === null ? null : Number(want['ratio']), `${bound}.ratio: ${context}`);
+    // `+ 0` turns -0 into 0: JSON has no -0, and min/max may pick either of two equal zeros.
+    assert.equal(got['ratio'] === null ? null : Number(got['ratio']) + 0, want['ratio'] === null ? null : Number(want['ratio']) + 0, `${bound}.ratio: ${context}`);
     assert.equal(got['big'], want['big'], `${bound}.big: ${context}`);
     assert.ok(sameDecimal(got['price'], want['price']), `${bound}.price: ${context}`);
     assert.equal(got['day'], want['day'], `${bound}.day: ${context}`);
@@ -294,6 +295,21 @@ const filter: fc.Arbitrary<Filter> = fc.letrec<{ node: Filter }>((tie) => ({
     fc.tuple(leaf, leaf).map(([a, b]) => ({ ...a, ...b })),
   ),
 })).node;
+
+test('filters the property test once failed on: rows and every measure agree', async (t) => {
+  if (!needsPostgres(t)) return;
+  const found: Filter[] = [
+    { not: { or: [{ not: { big: { ne: '9223372036854775807' } } }, { ratio: { isNull: false }, day: { notIn: ['1970-01-01'] } }] } },
+  ];
+  for (const where of found) {
+    const ids = await expectedIds(where);
+    const aggregates = await expectedAggregates(where);
+    for (const engine of ENGINES) {
+      assert.deepEqual(await apiIds(engine, where), ids, `${engine.field} rows where ${JSON.stringify(where)}`);
+      assertAggregates(await apiAggregates(engine, where), aggregates, where, engine.field);
+    }
+  }
+});
 
 test('random filters over typed values: rows and every measure agree with plain DuckDB SQL, on DuckDB and on PostgreSQL', async (t) => {
   if (!needsPostgres(t)) return;

@@ -21,7 +21,6 @@ import { readResultPage, type EnginePage } from '../shared/result-pages';
 import { ENGINE_NAME, isThrottling, toEngineError } from './errors';
 import { pollOptions, type PollOptions } from './poll';
 import { isHeaderRow, rowParser } from './results';
-import { pagedCall } from '../shared/paged-call';
 import type { StreamingEngine, StreamOptions } from '../streams';
 
 export type AthenaLogger = Pick<Logger, 'debug' | 'info' | 'warn'>;
@@ -297,7 +296,7 @@ class AthenaAdapter implements AthenaEngine {
     let nextToken: string | undefined;
     let index = 0;
     do {
-      const page = await pagedCall(this.name, queryId, options.signal, () => this.getResults(queryId, nextToken, options.signal));
+      const page = await this.runner.readResult(queryId, { signal: options.signal }, (run) => this.runner.withThrottleRetry(run, () => this.getResults(queryId, nextToken, run.signal)));
       yield parse(page, index);
       index += 1;
       nextToken = page.NextToken;

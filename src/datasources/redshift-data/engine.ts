@@ -21,7 +21,6 @@ import { keepLongValuesExact } from './exact-longs';
 import { redshiftPollOptions, type RedshiftPollOptions } from './poll';
 import { executeStatementInput, statementTarget, type RedshiftDataAuth, type RedshiftDataTarget } from './request';
 import { recordReader } from './results';
-import { pagedCall } from '../shared/paged-call';
 import type { StreamingEngine, StreamOptions } from '../streams';
 
 export type { RedshiftDataAuth, RedshiftDataTarget } from './request';
@@ -254,7 +253,7 @@ class RedshiftDataAdapter implements RedshiftDataEngine {
     const read = this.recordsReader(id);
     let nextToken: string | undefined;
     do {
-      const page = await pagedCall(this.name, id, options.signal, () => this.getStatementResult(id, nextToken, options.signal));
+      const page = await this.runner.readResult(id, { signal: options.signal }, (run) => this.runner.withThrottleRetry(run, () => this.getStatementResult(id, nextToken, run.signal)));
       yield read(page);
       nextToken = page.NextToken;
     } while (nextToken);
