@@ -1,19 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { getNamedType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import type { Logger } from 'pino';
 import type { Principal } from '../../auth/types';
-import type { TokenVerifier } from '../../auth/verifier';
 import type { Catalog } from '../../catalog/types';
-import type { RequestRate } from '../../limits/request-rate';
 import { countErrors, type LakegateMetrics } from '../../observability/metrics';
 import type { PlannerContext } from '../../planner/context';
 import { openExport, planExport } from '../../planner/export';
 import { collectFields } from '../../planner/selection';
 import type { Entitlement } from '../../policy/entitlement';
-import { authenticate } from '../http/authenticate';
+import { admitCaller, type CallerChecks } from '../http/admit-caller';
 import { abortedOnClose } from '../http/graphql-route';
 import { refusal, sendRefusal, type Refusal } from '../http/refusal';
-import { admitRequest } from '../http/request-rate';
 import type { DocumentLimits } from '../limits/violation';
 import { addLogFields } from '../request-log';
 import { exportColumns } from './columns';
@@ -23,10 +19,7 @@ import { exportEncoder } from './formats';
 import { readExportRequest } from './request';
 import { ROWS_TRAILER, writeExport } from './write';
 
-export interface ExportRouteOptions {
-  readonly verifier: TokenVerifier;
-  /** Null when requests are not counted (limits.requestsPerWindow: 0). */
-  readonly requestRate: RequestRate | null;
+export interface ExportRouteOptions extends CallerChecks {
   readonly entitlementFor: (principals: readonly string[]) => Entitlement;
   /** The caller's schema: the export's document is validated against it. */
   readonly schemaFor: (key: string, catalog: Catalog) => Promise<GraphQLSchema>;
@@ -34,7 +27,6 @@ export interface ExportRouteOptions {
   readonly plannerFor: (principal: Principal, entitlement: Entitlement, signal: AbortSignal) => PlannerContext;
   readonly limits: DocumentLimits;
   readonly metrics: LakegateMetrics;
-  readonly logger: Logger;
 }
 
 /**
@@ -61,13 +53,9 @@ export function exportRoute(options: ExportRouteOptions): (req: IncomingMessage,
 }
 
 async function serveExport(options: ExportRouteOptions, req: IncomingMessage, res: ServerResponse, refuse: (answer: Refusal) => void): Promise<void> {
-  const authentication = await authenticate(options.verifier, req.headers.authorization);
-  if (!authentication.ok) return refuse(authentication.refusal);
-  const { principal } = authentication;
-  if (options.requestRate) {
-    const limited = await admitRequest(options.requestRate, principal.subject, options.logger);
-    if (limited) return refuse(limited);
-  }
+  const caller = await admitCaller(options, req);
+  if (!caller.ok) return refuse(caller.refusal);
+  const { principal } = caller;
   const read = await readExportRequest(req);
   if (!read.ok) return refuse(read.refusal);
   const entitlement = options.entitlementFor(principal.principals);

@@ -1,31 +1,23 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
 import { context } from '@opentelemetry/api';
-import type { Logger } from 'pino';
-import type { TokenVerifier } from '../../auth/verifier';
 import type { Principal } from '../../auth/types';
 import type { Catalog } from '../../catalog/types';
-import type { RequestRate } from '../../limits/request-rate';
 import { countErrors, type LakegateMetrics } from '../../observability/metrics';
 import type { Entitlement } from '../../policy/entitlement';
 import type { RequestContext } from '../context';
 import { requestIdOf } from '../request-log';
 import { startRequestSpan } from '../request-span';
-import { authenticate } from './authenticate';
+import { admitCaller, type CallerChecks } from './admit-caller';
 import { readJsonBody, type JsonBody } from './json-body';
 import { refusal, sendRefusal, type Refusal } from './refusal';
-import { admitRequest } from './request-rate';
 
-export interface GraphQLRouteOptions {
-  readonly verifier: TokenVerifier;
-  /** Null when requests are not counted (limits.requestsPerWindow: 0). */
-  readonly requestRate: RequestRate | null;
+export interface GraphQLRouteOptions extends CallerChecks {
   readonly entitlementFor: (principals: readonly string[]) => Entitlement;
   readonly apolloFor: (key: string, catalog: Catalog) => Promise<ApolloServer<RequestContext>>;
   /** The context of one request; `signal` aborts when the client leaves before its answer. */
   readonly contextFor: (principal: Principal, entitlement: Entitlement, requestId: number, signal: AbortSignal) => RequestContext;
   readonly metrics: LakegateMetrics;
-  readonly logger: Logger;
 }
 
 /** Serves one request to /graphql. */
@@ -61,13 +53,9 @@ export function graphqlRoute(options: GraphQLRouteOptions): GraphQLRoute {
 }
 
 async function answer(options: GraphQLRouteOptions, req: IncomingMessage, res: ServerResponse, refuse: (answer: Refusal) => void): Promise<void> {
-  const authentication = await authenticate(options.verifier, req.headers.authorization);
-  if (!authentication.ok) return refuse(authentication.refusal);
-  const { principal } = authentication;
-  if (options.requestRate) {
-    const limited = await admitRequest(options.requestRate, principal.subject, options.logger);
-    if (limited) return refuse(limited);
-  }
+  const caller = await admitCaller(options, req);
+  if (!caller.ok) return refuse(caller.refusal);
+  const { principal } = caller;
   const body = req.method === 'POST' ? await readJsonBody(req) : NO_BODY;
   if (!body.ok) return refuse(body.refusal);
   const entitlement = options.entitlementFor(principal.principals);
