@@ -1,5 +1,6 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Logger } from 'pino';
+import { connectFailFastRedis } from './fail-fast-redis';
 import type { CacheConfig } from '../config/schema';
 import { cachingEngine, uncachedEngine } from '../datasources/cache/caching-engine';
 import { RedisTier } from '../datasources/cache/redis-tier';
@@ -21,11 +22,6 @@ export interface RunningResultCache {
   /** Closes the Redis connection. */
   close(): Promise<void>;
 }
-
-/** How long start-up waits for Redis before serving without it (from memory until it answers). */
-const CONNECT_WAIT_MS = 2_000;
-/** A Redis call slower than this is given up (read as a miss): the cache must never slow a request down much. */
-const COMMAND_TIMEOUT_MS = 500;
 
 /**
  * Wires the result cache: this replica's memory, in front of Redis — shared by every replica,
@@ -60,24 +56,6 @@ export async function startResultCache(config: CacheConfig, env: NodeJS.ProcessE
   };
 }
 
-async function connectRedis(url: string, logger: Logger): Promise<Redis> {
-  // Commands fail at once while disconnected (no offline queue), so a request degrades instead of hanging.
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: CONNECT_WAIT_MS,
-    commandTimeout: COMMAND_TIMEOUT_MS,
-    lazyConnect: true,
-  });
-  let reported = false;
-  redis.on('error', (error: Error) => {
-    if (!reported) logger.warn({ err: error.message }, 'result cache (Redis) unreachable: serving from memory, retrying in the background');
-    reported = true;
-  });
-  redis.on('ready', () => {
-    if (reported) logger.info('result cache (Redis) reachable again');
-    reported = false;
-  });
-  await redis.connect().catch(() => undefined);
-  return redis;
+function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  return connectFailFastRedis(url, logger, { unreachable: 'result cache (Redis) unreachable: serving from memory, retrying in the background', reachable: 'result cache (Redis) reachable again' });
 }

@@ -1,5 +1,6 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Logger } from 'pino';
+import { connectFailFastRedis } from './fail-fast-redis';
 import type { ConfigFile } from '../config/schema';
 import { BytesBudget } from '../limits/bytes-budget';
 import { CallerSlots } from '../limits/caller-slots';
@@ -19,11 +20,6 @@ export interface RunningGuards {
   /** Closes the Redis connections. */
   close(): Promise<void>;
 }
-
-/** How long start-up waits for Redis before counting in memory (until it answers). */
-const CONNECT_WAIT_MS = 2_000;
-/** A Redis call slower than this is given up and counted in memory instead: a limit must never slow a request down much. */
-const COMMAND_TIMEOUT_MS = 500;
 
 /**
  * Wires the per-caller limits — requests per window, engine queries at once, Athena bytes per
@@ -71,24 +67,6 @@ export async function startGuards(config: ConfigFile, env: NodeJS.ProcessEnv, lo
   };
 }
 
-async function connectRedis(url: string, logger: Logger): Promise<Redis> {
-  // Commands fail at once while disconnected (no offline queue), so the memory counters answer instead of a request hanging.
-  const redis = new Redis(url, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 1,
-    connectTimeout: CONNECT_WAIT_MS,
-    commandTimeout: COMMAND_TIMEOUT_MS,
-    lazyConnect: true,
-  });
-  let reported = false;
-  redis.on('error', (error: Error) => {
-    if (!reported) logger.warn({ err: error.message }, 'per-caller limits (Redis) unreachable: counting in memory, per replica, retrying in the background');
-    reported = true;
-  });
-  redis.on('ready', () => {
-    if (reported) logger.info('per-caller limits (Redis) reachable again');
-    reported = false;
-  });
-  await redis.connect().catch(() => undefined);
-  return redis;
+function connectRedis(url: string, logger: Logger): Promise<Redis> {
+  return connectFailFastRedis(url, logger, { unreachable: 'per-caller limits (Redis) unreachable: counting in memory, per replica, retrying in the background', reachable: 'per-caller limits (Redis) reachable again' });
 }
