@@ -110,23 +110,3 @@ function renderRoleButtons(roles: readonly string[]): string {
 <span id="lakegate-role-status" role="status" aria-live="polite"></span>
 </div>`;
 }
-
-/**
- * The policy for the page: nothing by default; scripts and styles only from this origin or
- * carrying this response's nonce; requests only to this origin. GraphiQL 3 needs no
- * 'unsafe-eval' and no 'unsafe-inline'. `data:` serves the fonts and icons embedded in
- * graphiql.min.css (and the empty favicon); nothing is loaded from another host.
- */
-export function playgroundContentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'self' 'nonce-${nonce}'`,
-    `style-src 'self' 'nonce-${nonce}'`,
-    "connect-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}

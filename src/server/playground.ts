@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Request, type Response } from 'express';
-import { PAGE_HEADERS } from './html';
+import { PAGE_HEADERS, pageContentSecurityPolicy } from './html';
 import { CSS, JAVASCRIPT, packageAsset, resolvePackage, sendAsset, type PackageAsset } from './static-assets';
-import { playgroundContentSecurityPolicy, renderPlaygroundHtml, type PlaygroundAssetUrls, type PlaygroundSignIn } from './playground-page';
+import { renderPlaygroundHtml, type PlaygroundAssetUrls, type PlaygroundSignIn } from './playground-page';
 
 export interface PlaygroundOptions {
   /** Where the page is served (GET, browsers only) and where it sends GraphQL requests, e.g. `/graphql`. */
@@ -31,7 +31,7 @@ export function createPlaygroundRouter(options: PlaygroundOptions): express.Rout
     res.vary('Accept');
     if (req.accepts(['application/json', 'text/html']) !== 'text/html') return next();
     const nonce = randomBytes(16).toString('base64');
-    res.status(200).set({ ...PAGE_HEADERS, 'Content-Security-Policy': playgroundContentSecurityPolicy(nonce) });
+    res.status(200).set({ ...PAGE_HEADERS, 'Content-Security-Policy': pageContentSecurityPolicy(nonce, { dataFonts: true }) });
     res.send(renderPlaygroundHtml(page, nonce));
   });
   router.get(`${PLAYGROUND_ASSET_PREFIX}/:name`, (req, res, next) => {

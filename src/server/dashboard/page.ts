@@ -89,17 +89,3 @@ function renderTokenForm(): string {
 <button type="button" id="token-forget">Forget token</button>
 </form>`;
 }
-
-/** Scripts and styles only from this origin or with this response's nonce; requests only to this origin (graphql-ws included). */
-export function dashboardContentSecurityPolicy(nonce: string): string {
-  return [
-    "default-src 'none'",
-    `script-src 'self' 'nonce-${nonce}'`,
-    `style-src 'self' 'nonce-${nonce}'`,
-    "connect-src 'self'",
-    "img-src 'self' data:",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'none'",
-  ].join('; ');
-}

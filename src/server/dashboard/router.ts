@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import express, { type Response } from 'express';
 import type { LocalSignIn } from '../../auth/local-sign-in';
-import { PAGE_HEADERS } from '../html';
+import { PAGE_HEADERS, pageContentSecurityPolicy } from '../html';
 import { sendAsset } from '../static-assets';
 import { DASHBOARD_ASSET_PREFIX, resolveDashboardAssets } from './assets';
-import { dashboardContentSecurityPolicy, renderDashboardHtml, type DashboardSignIn } from './page';
+import { renderDashboardHtml, type DashboardSignIn } from './page';
 
 export const DASHBOARD_PATH = '/dashboard';
 
@@ -29,7 +29,7 @@ export function createDashboardRouter(options: DashboardOptions): express.Router
     const signIn = signInFor(options, req.query['role']);
     if (signIn === 'unknown') return notFound(res);
     const nonce = randomBytes(16).toString('base64');
-    res.status(200).set({ ...PAGE_HEADERS, 'Content-Security-Policy': dashboardContentSecurityPolicy(nonce) });
+    res.status(200).set({ ...PAGE_HEADERS, 'Content-Security-Policy': pageContentSecurityPolicy(nonce, { dataFonts: false }) });
     res.send(renderDashboardHtml({ endpoint: options.endpoint, signIn, assets, path: DASHBOARD_PATH }, nonce));
   });
   router.get(`${DASHBOARD_ASSET_PREFIX}/:version/:name`, (req, res, next) => {
