@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { AthenaClient } from '@aws-sdk/client-athena';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
 import type { LongQueriesConfig } from '../../src/config/schema';
 import { startAthenaEmulator, type AthenaEmulator } from '../emulators/athena';
 import { startTestApp, type TestApp } from '../support/app';
 import { withResultCache } from '../support/cached-app';
 import { createTestLake, type TestLake } from '../support/lake';
+import { connectTestRedis, deleteKeys } from '../support/redis';
 
 /**
  * The per-caller Athena bytes budget through the whole app, on Athena (our emulator over the
@@ -37,9 +38,7 @@ interface Setup {
 }
 
 before(async () => {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1_000, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  redis = await client.connect().then(() => client, () => undefined);
+  redis = await connectTestRedis(REDIS_URL);
   lake = await createTestLake(300);
   const loaded = loadConfig(lake.configFile);
   if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
@@ -55,8 +54,7 @@ after(async () => {
   await Promise.all(started.map((app) => app.close()));
   await emulator?.close();
   if (redis) {
-    const keys = await redis.keys(`${PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, PREFIX);
     redis.disconnect();
   }
   lake?.remove();

@@ -4,6 +4,7 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import Redis from 'ioredis';
 import { BytesBudget, nextUtcMidnight } from '../../src/limits/bytes-budget';
 import { CallerSlots, type SlotGrant } from '../../src/limits/caller-slots';
+import { connectTestRedis, deleteKeys } from '../support/redis';
 
 /**
  * The per-caller counters themselves, on a real Redis (a key prefix of this run's own) and in
@@ -16,16 +17,13 @@ let redis: Redis | undefined;
 const connections: Redis[] = [];
 
 before(async () => {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1_000, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  redis = await client.connect().then(() => client, () => undefined);
+  redis = await connectTestRedis(REDIS_URL);
 });
 
 after(async () => {
   connections.forEach((connection) => connection.disconnect());
   if (redis) {
-    const keys = await redis.keys(`${PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, PREFIX);
     redis.disconnect();
   }
 });

@@ -5,11 +5,12 @@ import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fc from 'fast-check';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { LoadedConfig } from '../../src/config/load';
 import { startTestApp, type TestApp } from '../support/app';
 import { countingQueries, withResultCache } from '../support/cached-app';
 import { createTestLake, type TestLake } from '../support/lake';
+import { connectTestRedis, deleteKeys } from '../support/redis';
 
 /**
  * KPIs and the result cache on the real app: identical cold requests share one engine query, a
@@ -32,15 +33,12 @@ before(async () => {
   lake = await createTestLake(3000, 5);
   cached = await startTestApp({ lake, decorateEngine: counting.decorate });
   uncached = await startTestApp({ lake, configure: withResultCache({ datasets: [], ttlMs: 0, cache: { enabled: false } }) });
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1_000, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  redis = await client.connect().then(() => client, () => undefined);
+  redis = await connectTestRedis(REDIS_URL);
 });
 after(async () => {
   await Promise.all([cached, uncached, ...apps].map((app) => app.close()));
   if (redis) {
-    const keys = await redis.keys(`${PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, PREFIX);
     redis.disconnect();
   }
   lake.remove();

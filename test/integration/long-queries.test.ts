@@ -3,13 +3,14 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { after, afterEach, before, test, type TestContext } from 'node:test';
 import { AthenaClient } from '@aws-sdk/client-athena';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import request from 'supertest';
 import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
 import type { LongQueriesConfig } from '../../src/config/schema';
 import { startAthenaEmulator, type AthenaEmulator, type QueryState } from '../emulators/athena';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestLake, type TestLake } from '../support/lake';
+import { connectTestRedis, deleteKeys } from '../support/redis';
 
 /**
  * Long-running queries through the whole API, with two app instances (replicas) sharing one
@@ -36,9 +37,7 @@ interface GraphQLError {
 }
 
 before(async () => {
-  redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1_000, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  redis = await redis.connect().then(() => redis, () => undefined);
+  redis = await connectTestRedis(REDIS_URL);
   lake = await createTestLake(500);
   const loaded = loadConfig(lake.configFile);
   if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
@@ -55,8 +54,7 @@ after(async () => {
   await replicaB?.close();
   await emulator?.close();
   if (redis) {
-    const keys = await redis.keys(`${PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, PREFIX);
     redis.disconnect();
   }
   lake?.remove();

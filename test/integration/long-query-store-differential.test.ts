@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { MemoryRunningQueryStore } from '../../src/planner/long-queries/memory-store';
 import { RedisRunningQueryStore } from '../../src/planner/long-queries/redis-store';
 import type { RunningQueryStore } from '../../src/planner/long-queries/types';
 import { key, start } from '../support/running-query-store-contract';
+import { connectTestRedis, deleteKeys } from '../support/redis';
 
 /**
  * Differential: random sequences of store calls give the same answers from the memory store as
@@ -18,15 +19,12 @@ const RUN_PREFIX = `lakegate:lq:diff:${process.pid}-${randomBytes(4).toString('h
 let redis: Redis | undefined;
 
 before(async () => {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1_000, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  redis = await client.connect().then(() => client, () => undefined);
+  redis = await connectTestRedis(REDIS_URL);
 });
 
 after(async () => {
   if (!redis) return;
-  const keys = await redis.keys(`${RUN_PREFIX}*`);
-  if (keys.length > 0) await redis.del(...keys);
+  await deleteKeys(redis, RUN_PREFIX);
   redis.disconnect();
 });
 

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test, type TestContext } from 'node:test';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import request from 'supertest';
 import type { LoadedConfig } from '../../src/config/load';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestLake, type TestLake } from '../support/lake';
+import { connectTestRedis, deleteKeys } from '../support/redis';
 
 /**
  * Requests per caller per window through the whole app: the request past the limit is HTTP 429
@@ -23,17 +24,14 @@ let redis: Redis | undefined;
 const started: TestApp[] = [];
 
 before(async () => {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1_000, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  redis = await client.connect().then(() => client, () => undefined);
+  redis = await connectTestRedis(REDIS_URL);
   lake = await createTestLake(200);
 });
 
 after(async () => {
   await Promise.all(started.map((app) => app.close()));
   if (redis) {
-    const keys = await redis.keys(`${PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, PREFIX);
     redis.disconnect();
   }
   lake?.remove();

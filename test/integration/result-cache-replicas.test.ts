@@ -9,6 +9,7 @@ import request from 'supertest';
 import { startTestApp, type TestApp } from '../support/app';
 import { countingQueries, withResultCache } from '../support/cached-app';
 import { createTestLake, type TestLake } from '../support/lake';
+import { connectTestRedis, deleteKeys } from '../support/redis';
 
 /**
  * The result cache across replicas: app instances over one lake sharing a real Redis (a key
@@ -28,17 +29,14 @@ let redis: Redis | undefined;
 const started: TestApp[] = [];
 
 before(async () => {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 1_000, retryStrategy: () => null });
-  client.on('error', () => undefined);
-  redis = await client.connect().then(() => client, () => undefined);
+  redis = await connectTestRedis(REDIS_URL);
   lake = await createTestLake(300);
 });
 
 after(async () => {
   await Promise.all(started.map((app) => app.close()));
   if (redis) {
-    const keys = await redis.keys(`${PREFIX}*`);
-    if (keys.length > 0) await redis.del(...keys);
+    await deleteKeys(redis, PREFIX);
     redis.disconnect();
   }
   lake?.remove();
