@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import type Redis from 'ioredis';
-import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
+import type { LoadedConfig } from '../../src/config/load';
 import type { LongQueriesConfig } from '../../src/config/schema';
-import { startAthenaEmulator, type AthenaEmulator } from '../emulators/athena';
+import type { AthenaEmulator } from '../emulators/athena';
 import { startTestApp, type TestApp } from '../support/app';
 import { withResultCache } from '../support/cached-app';
 import { createTestLake, type TestLake } from '../support/lake';
 import { connectTestRedis, deleteKeys } from '../support/redis';
+import { startAthenaOverLake } from '../support/athena-lake';
 
 /**
  * The per-caller Athena bytes budget through the whole app, on Athena (our emulator over the
@@ -40,10 +40,7 @@ interface Setup {
 before(async () => {
   redis = await connectTestRedis(REDIS_URL);
   lake = await createTestLake(300);
-  const loaded = loadConfig(lake.configFile);
-  if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  const local = loaded.value.config.engines.local!;
-  emulator = await startAthenaEmulator({ tables: loaded.value.catalog.tables, lakePath: path.resolve(loaded.value.dir, local.lakePath), s3Prefix: local.s3Prefix });
+  emulator = await startAthenaOverLake(lake.configFile);
   const probe = await instance({});
   const response = await probe.graphql(read(1), {}, 'analyst');
   perQuery = response.body.extensions.lakegate.queries[0].bytesScanned as number;

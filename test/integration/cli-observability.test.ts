@@ -7,10 +7,11 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import YAML from 'yaml';
 import { signDevToken } from '../../src/auth/dev-token';
-import { formatIssue, loadConfig } from '../../src/config/load';
-import { startAthenaEmulator, type AthenaEmulator } from '../emulators/athena';
+import { loadConfig } from '../../src/config/load';
+import type { AthenaEmulator } from '../emulators/athena';
 import { TEST_SECRET } from '../support/app';
 import { createTestLake, type TestLake } from '../support/lake';
+import { startAthenaOverLake } from '../support/athena-lake';
 
 /**
  * `lakegate serve` as an operator runs it, on Athena (our emulator, through the real SDK) with
@@ -37,10 +38,7 @@ const received: OtlpExport[] = [];
 
 before(async () => {
   lake = await createTestLake(500);
-  const loaded = loadConfig(lake.configFile);
-  if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  const local = loaded.value.config.engines.local!;
-  emulator = await startAthenaEmulator({ tables: loaded.value.catalog.tables, lakePath: path.resolve(loaded.value.dir, local.lakePath), s3Prefix: local.s3Prefix });
+  emulator = await startAthenaOverLake(lake.configFile);
   collector = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import { after, afterEach, before, test, type TestContext } from 'node:test';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import type Redis from 'ioredis';
 import request from 'supertest';
-import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
+import type { LoadedConfig } from '../../src/config/load';
 import type { LongQueriesConfig } from '../../src/config/schema';
-import { startAthenaEmulator, type AthenaEmulator, type QueryState } from '../emulators/athena';
+import type { AthenaEmulator, QueryState } from '../emulators/athena';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestLake, type TestLake } from '../support/lake';
 import { connectTestRedis, deleteKeys } from '../support/redis';
+import { startAthenaOverLake } from '../support/athena-lake';
 
 /**
  * Long-running queries through the whole API, with two app instances (replicas) sharing one
@@ -39,10 +39,7 @@ interface GraphQLError {
 before(async () => {
   redis = await connectTestRedis(REDIS_URL);
   lake = await createTestLake(500);
-  const loaded = loadConfig(lake.configFile);
-  if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  const local = loaded.value.config.engines.local!;
-  emulator = await startAthenaEmulator({ tables: loaded.value.catalog.tables, lakePath: path.resolve(loaded.value.dir, local.lakePath), s3Prefix: local.s3Prefix });
+  emulator = await startAthenaOverLake(lake.configFile);
   replicaA = await replica();
   replicaB = await replica();
 });

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, afterEach, before, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
-import { startAthenaEmulator, type AthenaEmulator } from '../emulators/athena';
+import type { LoadedConfig } from '../../src/config/load';
+import type { AthenaEmulator } from '../emulators/athena';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestLake, type TestLake } from '../support/lake';
 import { sample, scrape } from '../support/prometheus';
+import { startAthenaOverLake } from '../support/athena-lake';
 
 /**
  * Metrics only an engine like Athena moves (our emulator over the sample lake, through the real
@@ -21,10 +21,7 @@ let app: TestApp;
 
 before(async () => {
   lake = await createTestLake(300);
-  const loaded = loadConfig(lake.configFile);
-  if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  const local = loaded.value.config.engines.local!;
-  emulator = await startAthenaEmulator({ tables: loaded.value.catalog.tables, lakePath: path.resolve(loaded.value.dir, local.lakePath), s3Prefix: local.s3Prefix });
+  emulator = await startAthenaOverLake(lake.configFile);
   app = await startTestApp({
     lake,
     configure: (loaded: LoadedConfig) => ({

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { RedshiftDataClient } from '@aws-sdk/client-redshift-data';
-import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
+import type { LoadedConfig } from '../../src/config/load';
 import type { ConfigFile } from '../../src/config/schema';
 import type { EngineClients } from '../../src/server/engines';
-import { startAthenaEmulator, type AthenaEmulator } from '../emulators/athena';
+import type { AthenaEmulator } from '../emulators/athena';
 import { startRedshiftDataEmulator, type RedshiftDataEmulator } from '../emulators/redshift-data';
 import { startTestApp, type TestApp } from '../support/app';
 import { createTestLake, type TestLake } from '../support/lake';
 import { pageQuery, readAllPages, readUnpaged, type PagedRead } from '../support/pages';
 import { dropDatabase, loadSalesIntoPostgres, PG_ADMIN } from '../support/pg-sales';
+import { startAthenaOverLake } from '../support/athena-lake';
 
 /**
  * `<dataset>Page` on the AWS engines: Athena (emulator over the lake) and the Redshift Data API
@@ -43,10 +43,7 @@ function appOn(engine: string, engines: Partial<ConfigFile['engines']>, clients?
 
 before(async () => {
   lake = await createTestLake(1500);
-  const loaded = loadConfig(lake.configFile);
-  if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  const local = loaded.value.config.engines.local!;
-  athena = await startAthenaEmulator({ tables: loaded.value.catalog.tables, lakePath: path.resolve(loaded.value.dir, local.lakePath), s3Prefix: local.s3Prefix });
+  athena = await startAthenaOverLake(lake.configFile);
   await loadSalesIntoPostgres(lake, DATABASE, SCHEMA);
   redshiftData = await startRedshiftDataEmulator({
     pgConfig: { ...PG_ADMIN, database: DATABASE },

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
-import { startAthenaEmulator, type AthenaEmulator } from '../emulators/athena';
+import type { LoadedConfig } from '../../src/config/load';
+import type { AthenaEmulator } from '../emulators/athena';
 import { startTestApp, type TestApp } from '../support/app';
 import { withResultCache } from '../support/cached-app';
 import { createTestLake, type TestLake } from '../support/lake';
+import { startAthenaOverLake } from '../support/athena-lake';
 
 /**
  * The result cache in front of a resumable engine on the long-query path: Athena (our emulator
@@ -19,10 +19,7 @@ let app: TestApp;
 
 before(async () => {
   lake = await createTestLake(300);
-  const loaded = loadConfig(lake.configFile);
-  if (!loaded.value) throw new Error(loaded.issues.map(formatIssue).join('\n'));
-  const local = loaded.value.config.engines.local!;
-  emulator = await startAthenaEmulator({ tables: loaded.value.catalog.tables, lakePath: path.resolve(loaded.value.dir, local.lakePath), s3Prefix: local.s3Prefix });
+  emulator = await startAthenaOverLake(lake.configFile);
   const cached = withResultCache({ datasets: ['customers'], ttlMs: 60_000 });
   app = await startTestApp({
     lake,
