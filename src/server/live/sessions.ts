@@ -36,53 +36,34 @@ interface Follower {
 
 export function createLiveSession(caller: Caller, deps: LiveSessionDeps): LiveSession {
   const followers = new Set<Follower>();
-  const follow = (make: (remove: () => void) => Follower): Follower => {
-    const follower = make(() => followers.delete(follower));
+  /**
+   * A channel fed by `watch` on the caller's current view, re-attached on every permission change;
+   * `watch` returns how to detach it. The channel's end (the client's, or `close`) detaches it.
+   */
+  const follow = <T>(watch: (entitlement: Entitlement, channel: Channel<T>) => () => void): Channel<T> => {
+    let detach = (): void => undefined;
+    const channel = new Channel<T>(() => {
+      detach();
+      followers.delete(follower);
+    });
+    const follower: Follower = {
+      attach: (entitlement) => {
+        detach();
+        detach = watch(entitlement, channel);
+      },
+      end: () => void channel.return(),
+    };
     followers.add(follower);
     follower.attach(deps.entitlementFor(caller));
-    return follower;
+    return channel;
   };
   return {
-    series: (kpi, args) => {
-      let channel!: Channel<readonly KpiPoint[]>;
-      follow((remove) => {
-        let detach = (): void => undefined;
-        channel = new Channel(() => {
-          detach();
-          remove();
-        });
-        return {
-          attach: (entitlement) => {
-            detach();
-            if (!readable(entitlement, kpi)) {
-              channel.fail(new GraphQLError(`subscription ${kpi.name}: the KPI is no longer readable for you`, { extensions: { code: 'FORBIDDEN' } }));
-              return;
-            }
-            detach = watchSeries(kpi, args, entitlement, channel, caller, deps);
-          },
-          end: () => void channel.return(),
-        };
-      });
-      return channel;
-    },
-    alerts: () => {
-      let channel!: Channel<KpiAlert>;
-      follow((remove) => {
-        let detach = (): void => undefined;
-        channel = new Channel(() => {
-          detach();
-          remove();
-        });
-        return {
-          attach: (entitlement) => {
-            detach();
-            detach = watchAlerts(entitlement, channel, caller, deps);
-          },
-          end: () => void channel.return(),
-        };
-      });
-      return channel;
-    },
+    series: (kpi, args) => follow<readonly KpiPoint[]>((entitlement, channel) => {
+      if (readable(entitlement, kpi)) return watchSeries(kpi, args, entitlement, channel, caller, deps);
+      channel.fail(new GraphQLError(`subscription ${kpi.name}: the KPI is no longer readable for you`, { extensions: { code: 'FORBIDDEN' } }));
+      return () => undefined;
+    }),
+    alerts: () => follow<KpiAlert>((entitlement, channel) => watchAlerts(entitlement, channel, caller, deps)),
     recheck: () => {
       const entitlement = deps.entitlementFor(caller);
       for (const follower of [...followers]) follower.attach(entitlement);
