@@ -33,7 +33,7 @@ export interface PageWatch {
 }
 
 /** Records and blocks every request of `context` whose origin is not `origin`'s. */
-export async function guardOrigin(context: BrowserContext, origin: URL): Promise<string[]> {
+async function guardOrigin(context: BrowserContext, origin: URL): Promise<string[]> {
   const foreign: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
@@ -45,7 +45,7 @@ export async function guardOrigin(context: BrowserContext, origin: URL): Promise
 }
 
 /** Errors of `page`, and its WebSocket connections to another origin (routes do not see WebSockets). */
-export function watchPage(page: Page, origin: URL, foreignRequests: string[]): PageWatch {
+function watchPage(page: Page, origin: URL, foreignRequests: string[]): PageWatch {
   const errors: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') errors.push(`console: ${message.text()}`);
@@ -56,6 +56,15 @@ export function watchPage(page: Page, origin: URL, foreignRequests: string[]): P
     if (!sameOrigin(socket.url(), origin)) foreignRequests.push(socket.url());
   });
   return { foreignRequests, errors };
+}
+
+/** A page in a fresh context of `browser` that may talk to `origin` only, watched for errors (60 s waits: CI is slow). */
+export async function openGuardedPage(browser: Browser, origin: URL, viewport: { width: number; height: number }): Promise<{ page: Page; watch: PageWatch }> {
+  const context = await browser.newContext({ viewport });
+  const foreign = await guardOrigin(context, origin);
+  const page = await context.newPage();
+  page.setDefaultTimeout(60_000);
+  return { page, watch: watchPage(page, origin, foreign) };
 }
 
 /** Same scheme (ws for http, wss for https), host and port; `data:` and `about:` are the page's own. */

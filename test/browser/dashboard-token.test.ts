@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startTestApp } from '../support/app';
-import { chromiumMissing, guardOrigin, launchChromium, watchPage } from './chromium';
+import { chromiumMissing, launchChromium, openGuardedPage } from './chromium';
 
 const missing = chromiumMissing();
 
@@ -11,11 +11,7 @@ test('outside local mode the dashboard asks for a token, keeps it for the tab, a
   const browser = await launchChromium();
   try {
     const origin = new URL(await app.lakegate.listen(0, '127.0.0.1'));
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const foreign = await guardOrigin(context, origin);
-    const page = await context.newPage();
-    page.setDefaultTimeout(60_000);
-    const watch = watchPage(page, origin, foreign);
+    const { page, watch } = await openGuardedPage(browser, origin, { width: 1280, height: 800 });
 
     assert.equal((await fetch(new URL('/dashboard?role=analyst', origin))).status, 404, 'no role sign-in');
     await page.goto(new URL('/dashboard', origin).href);
@@ -32,7 +28,7 @@ test('outside local mode the dashboard asks for a token, keeps it for the tab, a
     await page.getByRole('button', { name: 'Forget token' }).click();
     await page.locator('#status').filter({ hasText: /Paste a bearer token/ }).waitFor();
     assert.equal(await page.locator('[data-kpi]').count(), 0);
-    await context.close();
+    await page.context().close();
     assert.deepEqual(watch.foreignRequests, []);
     assert.deepEqual(watch.errors, []);
   } finally {

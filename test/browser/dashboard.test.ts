@@ -6,7 +6,7 @@ import { PAGE_TOKEN_TTL_SECONDS } from '../../src/auth/local-sign-in';
 import { startTestApp, type TestApp } from '../support/app';
 import { withKpiSettings } from '../support/cached-app';
 import { appendTransactionsDay, createTestLake, type TestLake } from '../support/lake';
-import { artifactPath, chromiumMissing, guardOrigin, launchChromium, watchPage, type PageWatch } from './chromium';
+import { artifactPath, chromiumMissing, launchChromium, openGuardedPage, type PageWatch } from './chromium';
 
 /**
  * The dashboard in Chromium against the real server in local mode, on a lake of its own (a test
@@ -37,11 +37,7 @@ after(async () => {
 
 /** The dashboard signed in as `role` at that viewport, once its status says it is done loading. */
 async function openDashboard(role: string, viewport: { width: number; height: number }, prepare?: (page: Page) => Promise<void>): Promise<{ page: Page; watch: PageWatch }> {
-  const context = await browser.newContext({ viewport });
-  const foreign = await guardOrigin(context, origin);
-  const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
-  const watch = watchPage(page, origin, foreign);
+  const { page, watch } = await openGuardedPage(browser, origin, viewport);
   await prepare?.(page);
   await page.goto(new URL(`/dashboard?role=${role}`, origin).href);
   await page.locator('#status').filter({ hasText: /live\.|no KPI/ }).waitFor();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { startTestApp } from '../support/app';
-import { chromiumMissing, guardOrigin, launchChromium, watchPage } from './chromium';
+import { chromiumMissing, launchChromium, openGuardedPage } from './chromium';
 
 const missing = chromiumMissing();
 const QUERY_EDITOR = 'section.graphiql-query-editor .CodeMirror';
@@ -34,11 +34,7 @@ test('in local mode the playground\'s role picker switches the token and the sch
   const browser = await launchChromium();
   try {
     const origin = new URL(await app.lakegate.listen(0, '127.0.0.1'));
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    const foreign = await guardOrigin(context, origin);
-    const page = await context.newPage();
-    page.setDefaultTimeout(60_000);
-    const watch = watchPage(page, origin, foreign);
+    const { page, watch } = await openGuardedPage(browser, origin, { width: 1280, height: 800 });
     await page.goto(new URL('/graphql', origin).href);
     await page.locator(QUERY_EDITOR).waitFor();
 
@@ -51,7 +47,7 @@ test('in local mode the playground\'s role picker switches the token and the sch
     assert.ok(offered.includes('events') && !offered.includes('employees'), `analyst is offered its fields only: ${offered.join(', ')}`);
     assert.equal(await page.getByRole('button', { name: 'analyst', exact: true }).getAttribute('aria-pressed'), 'true');
 
-    await context.close();
+    await page.context().close();
     assert.deepEqual(watch.foreignRequests, []);
     assert.deepEqual(watch.errors, []);
   } finally {
