@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { forwardingEngine } from '../../src/datasources/forwarding';
-import type { Engine } from '../../src/datasources/types';
 import { startTestApp, type TestApp } from '../support/app';
+import { EngineQueryCount } from '../support/query-count';
 
 /**
  * The cost model is an upper bound: for random documents over the sample lake (datasets,
@@ -14,15 +13,10 @@ import { startTestApp, type TestApp } from '../support/app';
  */
 
 let app: TestApp;
-let engineQueries = 0;
-const countEngineQueries = (engine: Engine): Engine => forwardingEngine(engine, (inner, query, options) => {
-  engineQueries += 1;
-  return inner.execute(query, options);
-});
-
+const engineQueries = new EngineQueryCount();
 before(async () => {
   app = await startTestApp({
-    decorateEngine: countEngineQueries,
+    decorateEngine: engineQueries.decorate,
     configure: (loaded) => ({ ...loaded, config: { ...loaded.config, cache: { ...loaded.config.cache, enabled: false } } }),
   });
 });
@@ -114,11 +108,11 @@ const document = fc.array(fc.constantFrom('dataset', 'dataset', 'aggregate', 'kp
 test('the estimated engine queries and rows are never below what a request actually runs and returns', async () => {
   await fc.assert(
     fc.asyncProperty(document, async ({ query, variables }) => {
-      const before = engineQueries;
+      const before = engineQueries.count;
       const response = await app.graphql(query, variables, 'engineer');
       assert.equal(response.status, 200, `${query}\n${JSON.stringify(response.body).slice(0, 400)}`);
       assert.equal(response.body.errors, undefined, `${query}\n${JSON.stringify(response.body.errors)}`);
-      const ran = engineQueries - before;
+      const ran = engineQueries.count - before;
       const { cost, queries } = response.body.extensions.lakegate as { cost: { engineQueries: number; rows: number }; queries: { rows: number }[] };
       assert.equal(queries.length, ran, 'every engine query is reported');
       assert.ok(cost.engineQueries >= ran, `estimated ${cost.engineQueries} engine queries, ran ${ran}: ${query}`);

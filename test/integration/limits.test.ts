@@ -5,9 +5,8 @@ import { after, before, describe, test } from 'node:test';
 import { getIntrospectionQuery } from 'graphql';
 import pino from 'pino';
 import request from 'supertest';
-import { forwardingEngine } from '../../src/datasources/forwarding';
-import type { Engine } from '../../src/datasources/types';
 import { startTestApp, type TestApp } from '../support/app';
+import { EngineQueryCount } from '../support/query-count';
 
 /**
  * Every document limit, with the attack documents of issue 10: each refused with LIMIT_EXCEEDED
@@ -17,14 +16,9 @@ import { startTestApp, type TestApp } from '../support/app';
  */
 
 let app: TestApp;
-let engineQueries = 0;
-const countEngineQueries = (engine: Engine): Engine => forwardingEngine(engine, (inner, query, options) => {
-  engineQueries += 1;
-  return inner.execute(query, options);
-});
-
+const engineQueries = new EngineQueryCount();
 before(async () => {
-  app = await startTestApp({ decorateEngine: countEngineQueries });
+  app = await startTestApp({ decorateEngine: engineQueries.decorate });
 });
 after(() => app.close());
 
@@ -38,7 +32,7 @@ interface Refusal {
 
 /** Sends the document as an ordinary analyst and checks the refusal, and that no engine query started. */
 async function assertRefused(query: string, variables: Record<string, unknown>, expected: Refusal): Promise<void> {
-  const before = engineQueries;
+  const before = engineQueries.count;
   const response = await app.graphql(query, variables, 'analyst');
   const error = response.body.errors?.[0];
   assert.equal(response.status, 400, JSON.stringify(response.body).slice(0, 500));
@@ -49,7 +43,7 @@ async function assertRefused(query: string, variables: Record<string, unknown>, 
   assert.ok(error.message.includes(`limits.${expected.limit} is ${expected.max}`), error.message);
   assert.match(error.message, expected.message);
   assert.equal(response.body.data, undefined);
-  assert.equal(engineQueries, before, 'no engine query may start');
+  assert.equal(engineQueries.count, before, 'no engine query may start');
 }
 
 async function assertAccepted(query: string, variables: Record<string, unknown> = {}, role = 'analyst'): Promise<{ estimated: number; engineQueries: number; rows: number; max: number }> {

@@ -7,12 +7,11 @@ import { AthenaClient } from '@aws-sdk/client-athena';
 import pino from 'pino';
 import { formatIssue, loadConfig, type LoadedConfig } from '../../src/config/load';
 import type { LimitsConfig } from '../../src/config/schema';
-import { forwardingEngine } from '../../src/datasources/forwarding';
-import type { Engine } from '../../src/datasources/types';
 import { startAthenaEmulator, type AthenaEmulator } from '../emulators/athena';
 import { startTestApp, type TestApp } from '../support/app';
 import { withResultCache } from '../support/cached-app';
 import { createTestLake, type TestLake } from '../support/lake';
+import { EngineQueryCount } from '../support/query-count';
 
 /**
  * No false alarms under load: 30+ engine queries at once under every signal they share — one
@@ -31,18 +30,13 @@ let emulator: AthenaEmulator;
 let local: TestApp;
 let athena: TestApp;
 const logChunks: string[] = [];
-let engineQueries = 0;
+const engineQueries = new EngineQueryCount();
 
 const sink = new Writable({
   write(chunk: Buffer, _encoding, done) {
     logChunks.push(chunk.toString());
     done();
   },
-});
-
-const countingEngine = (engine: Engine): Engine => forwardingEngine(engine, (inner, query, options) => {
-  engineQueries += 1;
-  return inner.execute(query, options);
 });
 
 /** `orders` is refreshed every 300 ms, so the refresher runs every requested series at once under its one stop signal. */
@@ -59,7 +53,7 @@ before(async () => {
   emulator = await startAthenaEmulator({ tables: loaded.value.catalog.tables, lakePath: path.resolve(loaded.value.dir, settings.lakePath), s3Prefix: settings.s3Prefix });
   const logger = pino({ level: 'debug' }, sink);
   const cached = withResultCache({ datasets: ['customers'], ttlMs: 60_000 });
-  local = await startTestApp({ lake, logger, limits: ROOMY_LIMITS, decorateEngine: countingEngine, configure: (config) => refreshedOrders(cached(config)) });
+  local = await startTestApp({ lake, logger, limits: ROOMY_LIMITS, decorateEngine: engineQueries.decorate, configure: (config) => refreshedOrders(cached(config)) });
   athena = await startTestApp({
     lake,
     logger,
@@ -125,9 +119,9 @@ test(`${CONCURRENT} engine queries at once under each shared signal: no process 
     // Last (it goes on refreshing until the app closes): KPI series in one request, then the refresher running all of them at once under its stop signal.
     const ranges = Array.from({ length: CONCURRENT }, (_, index) => `from: "${new Date(Date.UTC(2024, 1, 1 + index)).toISOString().slice(0, 10)}", to: "2024-04-01"`);
     await expectAnswers(local, `{ kpis ${aliased(CONCURRENT, (index) => `orders(${ranges[index]}, grain: DAY) { value }`)} }`, CONCURRENT);
-    const refreshedFrom = engineQueries;
-    for (let waited = 0; waited < 5_000 && engineQueries - refreshedFrom < CONCURRENT; waited += 100) await sleep(100);
-    assert.ok(engineQueries - refreshedFrom >= CONCURRENT, `the refresher ran every series (${engineQueries - refreshedFrom} queries)`);
+    const refreshedFrom = engineQueries.count;
+    for (let waited = 0; waited < 5_000 && engineQueries.count - refreshedFrom < CONCURRENT; waited += 100) await sleep(100);
+    assert.ok(engineQueries.count - refreshedFrom >= CONCURRENT, `the refresher ran every series (${engineQueries.count - refreshedFrom} queries)`);
   });
   assert.deepEqual(warnings, [], 'no process warning');
   assert.deepEqual(stderr, [], 'nothing written to stderr');

@@ -7,11 +7,10 @@ import { getIntrospectionQuery, printSchema } from 'graphql';
 import request from 'supertest';
 import { loadConfig } from '../../src/config/load';
 import { documentHash } from '../../src/config/persisted-documents';
-import { forwardingEngine } from '../../src/datasources/forwarding';
-import type { Engine } from '../../src/datasources/types';
 import { buildLakeSchema } from '../../src/schema/build';
 import { startConfiguredApp, startTestApp, type ConfiguredApp } from '../support/app';
 import { createTestLake, type TestLake } from '../support/lake';
+import { EngineQueryCount } from '../support/query-count';
 
 /**
  * Trusted documents: `persistedQueries.mode` off (any document; the APQ extension is not
@@ -20,12 +19,7 @@ import { createTestLake, type TestLake } from '../support/lake';
  */
 
 let lake: TestLake;
-let engineQueries = 0;
-const countEngineQueries = (engine: Engine): Engine => forwardingEngine(engine, (inner, query, options) => {
-  engineQueries += 1;
-  return inner.execute(query, options);
-});
-
+const engineQueries = new EngineQueryCount();
 before(async () => {
   lake = await createTestLake();
 });
@@ -64,14 +58,14 @@ describe('apq', () => {
 
   test('a document over a limit is refused when registered, and is not registered', async () => {
     const query = `{ ${Array.from({ length: 31 }, (_, index) => `a${index}: transactions(limit: 1) { amount }`).join(' ')} }`;
-    const before = engineQueries;
+    const before = engineQueries.count;
     const registering = await post(app, { query, extensions: persisted(query) });
     assert.equal(registering.status, 400);
     assert.equal(registering.body.errors?.[0]?.extensions?.code, 'LIMIT_EXCEEDED');
     assert.equal(registering.body.errors[0].extensions.limit, 'maxAliases');
     const byHash = await post(app, { extensions: persisted(query) });
     assert.equal(byHash.body.errors?.[0]?.extensions?.code, 'PERSISTED_QUERY_NOT_FOUND');
-    assert.equal(engineQueries, before);
+    assert.equal(engineQueries.count, before);
   });
 
   test('a registered document sent by hash is still held to the limits that read its variables', async () => {
@@ -130,7 +124,7 @@ describe('allowlist', () => {
     manifest = JSON.parse(readFileSync(path.join(folder, 'generated', 'persisted-documents.json'), 'utf8')) as Record<string, string>;
     const config = path.join(lake.dir, 'allowlist.yaml');
     writeFileSync(config, `${readFileSync(lake.configFile, 'utf8')}\npersistedQueries:\n  mode: allowlist\n  manifest: client/generated/persisted-documents.json\n`);
-    app = await startConfiguredApp(config, { decorateEngine: countEngineQueries });
+    app = await startConfiguredApp(config, { decorateEngine: engineQueries.decorate });
   });
   after(() => app?.close());
 
@@ -157,7 +151,7 @@ describe('allowlist', () => {
   });
 
   test('anything else is PERSISTED_QUERY_NOT_ALLOWED (HTTP 403) before any engine query: another document, the same one written differently, an unknown hash, introspection', async () => {
-    const before = engineQueries;
+    const before = engineQueries.count;
     const refused = [
       { query: '{ customers(limit: 1) { name } }' },
       { query: named('Names')[1].replace('limit: 2', 'limit: 200') },
@@ -171,7 +165,7 @@ describe('allowlist', () => {
       assert.equal(response.body.errors?.[0]?.extensions?.code, 'PERSISTED_QUERY_NOT_ALLOWED');
       assert.match(response.body.errors[0].message, /persisted-documents manifest/);
     }
-    assert.equal(engineQueries, before);
+    assert.equal(engineQueries.count, before);
   });
 
   test('a listed document is still held to the limits', async () => {
