@@ -10,6 +10,7 @@ export interface LakegateMetrics {
   readonly registry: Registry;
   readonly requestDuration: Histogram<'operation' | 'outcome'>;
   readonly requestsInFlight: Gauge;
+  readonly preparedRequests: Counter;
   readonly graphqlErrors: Counter<'code'>;
   readonly refusals: Counter<'code' | 'limit'>;
   readonly engineQueryDuration: Histogram<'engine' | 'outcome'>;
@@ -41,6 +42,11 @@ export function createMetrics(): LakegateMetrics {
       registers,
     }),
     requestsInFlight: new Gauge({ name: 'lakegate_requests_in_flight', help: 'Requests on /graphql being served now.', registers }),
+    preparedRequests: new Counter({
+      name: 'lakegate_graphql_prepared_requests_total',
+      help: 'GraphQL requests answered by a prepared operation (a document parsed, validated and judged once) without Apollo\'s request pipeline.',
+      registers,
+    }),
     graphqlErrors: new Counter({ name: 'lakegate_graphql_errors_total', help: 'Errors answered to clients, by extensions.code.', labelNames: ['code'], registers }),
     refusals: new Counter({
       name: 'lakegate_refusals_total',

@@ -2,12 +2,13 @@ import type { Dataset } from '../catalog/types';
 import { EngineError } from '../datasources/errors';
 import { isResumable, type CachePolicy, type Engine, type QueryResult, type QueryStats, type Row } from '../datasources/types';
 import { LakegateError } from '../query/errors';
-import type { LogicalQuery } from '../query/types';
+import type { LogicalQuery, TableView } from '../query/types';
 import { routeQuery, type RoutedDataset } from '../router/route';
 import { applyPolicy } from '../policy/rewrite';
 import { columnsRead } from '../query/columns';
 import { compileQuery } from '../sql/compiler';
-import type { Dialect } from '../sql/types';
+import type { CompiledQuery, Dialect } from '../sql/types';
+import { FrozenMemo } from './frozen-memo';
 import type { PlannerContext } from './context';
 import { apiCode } from './engine-errors';
 import { runGuarded } from './guards';
@@ -58,11 +59,19 @@ export function runPage<R extends QueryResult>(planned: LogicalQuery, target: Qu
   }));
 }
 
+/** Plans of prepared operations under a caller's view, and their SQL per dialect (see FrozenMemo). */
+const viewed = new FrozenMemo<LogicalQuery, TableView, LogicalQuery>();
+const compiledFor = new FrozenMemo<LogicalQuery, Dialect, CompiledQuery>();
+
+function underView(planned: LogicalQuery, view: TableView | undefined): LogicalQuery {
+  return view ? viewed.get(planned, view, () => applyPolicy(planned, view)) : applyPolicy(planned, view);
+}
+
 async function routeAndRun<R>(planned: LogicalQuery, target: QueryTarget, context: PlannerContext, fallback: boolean, runOnEngine: (engine: Engine, reason: string, query: LogicalQuery) => Promise<R>): Promise<R> {
   const { dataset } = target;
   const routed = target.route ?? dataset;
   checkPartitionFilter(planned, dataset, target.path);
-  const query = applyPolicy(planned, context.views.get(dataset.name));
+  const query = underView(planned, context.views.get(dataset.name));
   const tried = new Set<string>();
   for (;;) {
     const { engine, reason } = chooseEngine(routed, dataset, context, tried);
@@ -126,7 +135,8 @@ interface Planned {
 }
 
 async function runOn(engine: Engine, reason: string, { query, planned, cache }: Planned, target: QueryTarget, context: PlannerContext): Promise<readonly Row[]> {
-  const compiled = compileQuery(query, dialectOf(engine, context));
+  const dialect = dialectOf(engine, context);
+  const compiled = compiledFor.get(query, dialect, () => compileQuery(query, dialect));
   const deadline = Date.now() + context.limits.queryTimeoutMs;
   const outcome = await engineQuerySpan(engine.name, reason, () => runGuarded(engine, target.path, cache, context, (policy) => (context.longQueries && isResumable(engine)
     ? runLongQuery(engine, compiled, { entitlement: context.entitlement, signal: context.signal, deadline, cache: policy }, context.longQueries)

@@ -1,19 +1,23 @@
-import type { GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, GraphQLFieldResolver, GraphQLResolveInfo } from 'graphql';
 import type { Dataset, Relation } from '../catalog/types';
 import type { Row } from '../datasources/types';
 import { planAggregate, shapeAggregateRow, type AggregateArgs } from '../planner/aggregate';
 import type { PlannerContext } from '../planner/context';
 import { readPage, type Page, type PageArgs } from '../planner/pages';
 import { loadRelation } from '../planner/relations';
+import { FrozenMemo } from '../planner/frozen-memo';
 import { planRows, type RowArgs } from '../planner/rows';
+import type { RowQuery } from '../query/types';
 import { runQuery } from '../planner/run';
 import { collectFields } from '../planner/selection';
 
 /** Thin resolvers: selection and arguments in, logical query to the planner, rows out. */
 
 export function rowsResolver(dataset: Dataset): GraphQLFieldResolver<unknown, PlannerContext, RowArgs> {
+  // A prepared operation's frozen arguments (no variables, no directives) always plan alike.
+  const plans = new FrozenMemo<RowArgs, readonly FieldNode[], RowQuery>();
   return (_source, args, context, info) => {
-    const query = planRows(dataset, args, collectFields(info.fieldNodes, info), context.limits);
+    const query = plans.get(args, info.fieldNodes, () => planRows(dataset, args, collectFields(info.fieldNodes, info), context.limits));
     return runQuery(query, { dataset, path: responsePath(info) }, context);
   };
 }

@@ -109,7 +109,7 @@ export async function createLakegate(options: LakegateOptions): Promise<Lakegate
     verifier,
     requestRate: guards.requestRate,
     entitlementFor: (principals) => policy.store.entitlementFor(principals),
-    apolloFor: (key, catalog) => servers.apolloFor(key, catalog),
+    serverFor: (key, catalog) => servers.serverFor(key, catalog),
     contextFor: (principal, entitlement, requestId, signal) => plannerContext(services, {
       caller: { subject: principal.subject, principals: principal.principals },
       entitlement,

@@ -13,6 +13,8 @@ const APQ_CACHE_BYTES = 16 * 1024 ** 2;
 export interface PersistedQuerySetup {
   readonly persistedQueries: PersistedQueryOptions | false;
   readonly plugins: readonly ApolloServerPlugin[];
+  /** Whether a document sent in full may run (outside an allowlist, any may). */
+  readonly admitsDocument: (source: string) => boolean;
 }
 
 /**
@@ -26,12 +28,12 @@ export interface PersistedQuerySetup {
 export function persistedQuerySetup(settings: PersistedQueriesConfig, documents: PersistedDocuments | null): PersistedQuerySetup {
   switch (settings.mode) {
     case 'off':
-      return { persistedQueries: false, plugins: [] };
+      return { persistedQueries: false, plugins: [], admitsDocument: () => true };
     case 'apq':
-      return { persistedQueries: { cache: boundedCache(APQ_CACHE_BYTES) }, plugins: [] };
+      return { persistedQueries: { cache: boundedCache(APQ_CACHE_BYTES) }, plugins: [], admitsDocument: () => true };
     case 'allowlist':
       if (!documents) throw new Error('persistedQueries.mode is allowlist but no manifest was loaded');
-      return { persistedQueries: { cache: manifestStore(documents) }, plugins: [allowlistPlugin(documents)] };
+      return { persistedQueries: { cache: manifestStore(documents) }, plugins: [allowlistPlugin(documents)], admitsDocument: (source) => documents.has(documentHash(source)) };
   }
 }
 

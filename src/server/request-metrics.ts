@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
 import { countErrors, outcomeOf, type LakegateMetrics } from '../observability/metrics';
 import type { RequestContext } from './context';
 
@@ -14,13 +15,23 @@ export function requestMetricsPlugin(metrics: LakegateMetrics): ApolloServerPlug
         async willSendResponse({ response, operation, contextValue }) {
           // The errors as the client gets them: codes already masked by the error formatter.
           const errors = response.body.kind === 'single' ? response.body.singleResult.errors ?? [] : [];
-          metrics.requestDuration.observe({ operation: metrics.operationNames.label(operation), outcome: outcomeOf(errors) }, (performance.now() - started) / 1_000);
-          countErrors(metrics, errors);
-          for (const query of contextValue.queries) {
-            if (query.cache !== 'none') metrics.cacheOutcomes.inc({ engine: query.engine, outcome: query.cache });
-          }
+          recordGraphQLRequest(metrics, { operation, errors, context: contextValue, startedAt: started });
         },
       };
     },
   };
+}
+
+/** One answered GraphQL request in the metrics: its duration and outcome, its errors, its cache answers. */
+export function recordGraphQLRequest(metrics: LakegateMetrics, request: {
+  readonly operation: OperationDefinitionNode | undefined;
+  readonly errors: readonly GraphQLFormattedError[];
+  readonly context: RequestContext;
+  readonly startedAt: number;
+}): void {
+  metrics.requestDuration.observe({ operation: metrics.operationNames.label(request.operation), outcome: outcomeOf(request.errors) }, (performance.now() - request.startedAt) / 1_000);
+  countErrors(metrics, request.errors);
+  for (const query of request.context.queries) {
+    if (query.cache !== 'none') metrics.cacheOutcomes.inc({ engine: query.engine, outcome: query.cache });
+  }
 }

@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context, propagation, SpanKind, trace, type Context, type Span } from '@opentelemetry/api';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLFormattedError, OperationDefinitionNode } from 'graphql';
 import { codeLabel } from '../observability/labels';
 import { markFailed, tracer, tracing } from '../observability/tracing';
 import type { RequestContext } from './context';
@@ -11,6 +11,14 @@ export interface RequestSpan {
   readonly active: Context;
   /** Records the errors of an answer given before GraphQL runs. */
   recordRefusal(errors: readonly GraphQLFormattedError[]): void;
+  /** Records the GraphQL side of an answer given without Apollo (a prepared operation), as the plugin does. */
+  recordAnswer(answer: GraphQLAnswer): void;
+}
+
+interface GraphQLAnswer {
+  readonly requestId: string;
+  readonly operation: OperationDefinitionNode;
+  readonly errors: readonly GraphQLFormattedError[];
 }
 
 /**
@@ -33,7 +41,7 @@ export function startRequestSpan(req: IncomingMessage, res: ServerResponse): Req
   });
   context.bind(active, req);
   context.bind(active, res);
-  return { active, recordRefusal: (errors) => recordErrors(span, errors) };
+  return { active, recordRefusal: (errors) => recordErrors(span, errors), recordAnswer: (answer) => recordAnswer(span, answer) };
 }
 
 /** Adds the GraphQL side to the request span: the operation, and the errors by code and path. */
@@ -44,7 +52,7 @@ export function requestSpanPlugin(): ApolloServerPlugin<RequestContext> {
       span?.setAttribute('lakegate.request_id', contextValue.requestId);
       return {
         async didResolveOperation({ operation, operationName }) {
-          if (operation) span?.setAttributes({ 'graphql.operation.type': operation.operation, ...(operationName ? { 'graphql.operation.name': operationName } : {}) });
+          if (span && operation) recordOperation(span, operation, operationName);
         },
         async willSendResponse({ response }) {
           if (span && response.body.kind === 'single') recordErrors(span, response.body.singleResult.errors ?? []);
@@ -52,6 +60,16 @@ export function requestSpanPlugin(): ApolloServerPlugin<RequestContext> {
       };
     },
   };
+}
+
+function recordAnswer(span: Span, answer: GraphQLAnswer): void {
+  span.setAttribute('lakegate.request_id', answer.requestId);
+  recordOperation(span, answer.operation, answer.operation.name?.value ?? null);
+  recordErrors(span, answer.errors);
+}
+
+function recordOperation(span: Span, operation: OperationDefinitionNode, operationName: string | null): void {
+  span.setAttributes({ 'graphql.operation.type': operation.operation, ...(operationName ? { 'graphql.operation.name': operationName } : {}) });
 }
 
 /** One event per error (code and path: field names and indexes, no values); the span fails with the first code. */

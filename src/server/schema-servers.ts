@@ -7,10 +7,11 @@ import type { Catalog } from '../catalog/types';
 import { buildLakeSchema } from '../schema/build';
 import type { RequestContext } from './context';
 import { createErrorFormatter } from './errors';
-import { limitsPlugin } from './limits/plugin';
+import { limitsPlugin, operationJudge } from './limits/plugin';
 import type { DocumentLimits } from './limits/violation';
 import type { PersistedQuerySetup } from './persisted-queries';
 import { queryStatsPlugin, requestLogPlugin } from './plugins';
+import { PreparedOperations } from './prepared/operations';
 import { refusalsPlugin } from './refusals';
 
 /**
@@ -18,10 +19,12 @@ import { refusalsPlugin } from './refusals';
  * schema), built on first use and kept in a bounded cache. A caller's schema holds only what
  * it may read, so introspection, validation and "did you mean" never reveal the rest.
  */
-interface SchemaServer {
+export interface SchemaServer {
   readonly apollo: ApolloServer<RequestContext>;
   /** The same schema, for this entitlement's subscriptions. */
   readonly schema: GraphQLSchema;
+  /** The short road for the documents it can answer without Apollo. */
+  readonly prepared: PreparedOperations;
 }
 
 export class SchemaServers {
@@ -41,16 +44,12 @@ export class SchemaServers {
     private readonly plugins: readonly ApolloServerPlugin<RequestContext>[] = [],
   ) {}
 
-  /** The Apollo Server for this entitlement's schema, started. */
-  async apolloFor(key: string, catalog: Catalog): Promise<ApolloServer<RequestContext>> {
-    return (await this.serverFor(key, catalog)).apollo;
-  }
-
   async schemaFor(key: string, catalog: Catalog): Promise<GraphQLSchema> {
     return (await this.serverFor(key, catalog)).schema;
   }
 
-  private serverFor(key: string, catalog: Catalog): Promise<SchemaServer> {
+  /** The server of this entitlement's schema (Apollo started). */
+  serverFor(key: string, catalog: Catalog): Promise<SchemaServer> {
     let server = this.cache.get(key);
     if (!server) {
       server = this.create(catalog);
@@ -62,11 +61,13 @@ export class SchemaServers {
 
   private async create(catalog: Catalog): Promise<SchemaServer> {
     const schema = await buildLakeSchema(catalog);
+    const formatError = createErrorFormatter(this.logger);
+    const judge = operationJudge(this.limits);
     const apollo = new ApolloServer<RequestContext>({
       schema,
       includeStacktraceInErrorResponses: false,
       stopOnTerminationSignals: false,
-      formatError: createErrorFormatter(this.logger),
+      formatError,
       persistedQueries: this.persisted.persistedQueries,
       plugins: [
         ApolloServerPluginLandingPageDisabled(),
@@ -74,14 +75,15 @@ export class SchemaServers {
         ApolloServerPluginCacheControlDisabled(),
         refusalsPlugin(),
         ...this.persisted.plugins,
-        limitsPlugin(this.limits),
+        limitsPlugin(this.limits, judge),
         queryStatsPlugin(),
         requestLogPlugin(this.logger),
         ...this.plugins,
       ],
     });
     await apollo.start();
-    return { apollo, schema };
+    const prepared = new PreparedOperations({ schema, limits: this.limits, judge, formatError, admitsDocument: this.persisted.admitsDocument });
+    return { apollo, schema, prepared };
   }
 
   async stop(): Promise<void> {

@@ -1,4 +1,5 @@
 import { hash, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import pg, { type FieldDef, type PoolClient } from 'pg';
 import Cursor from 'pg-cursor';
 import type { Logger } from 'pino';
@@ -63,8 +64,13 @@ export function createRedshiftPgEngine(options: RedshiftPgEngineOptions): Redshi
  * keeps prepared however varied the queries.
  */
 function preparedName(text: string): string {
-  return `lakegate_${hash('sha1', text)}`;
+  let name = preparedNames.get(text);
+  if (name === undefined) preparedNames.set(text, (name = `lakegate_${hash('sha1', text)}`));
+  return name;
 }
+
+/** Names of recent statement texts: the same few statements recur request after request. */
+const preparedNames = new LRUCache<string, string>({ max: 1_000 });
 
 export const MAX_USES = 10_000;
 

@@ -17,8 +17,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class QueryStop {
   private reason: StopReason | null = null;
-  private readonly controller = new AbortController();
-  readonly signal = this.controller.signal;
+  /** Made when `signal` is first asked for: most queries never hand it on (an AbortController is not cheap). */
+  private controller: AbortController | null = null;
   private resolve!: (reason: StopReason) => void;
   readonly tripped = new Promise<StopReason>((resolve) => {
     this.resolve = resolve;
@@ -41,6 +41,15 @@ export class QueryStop {
     };
   }
 
+  /** Aborts with the stop reason (at once when the query has already stopped). */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
   get stopReason(): StopReason | null {
     return this.reason;
   }
@@ -48,7 +57,7 @@ export class QueryStop {
   private trip(reason: StopReason): void {
     if (this.reason) return;
     this.reason = reason;
-    this.controller.abort(reason);
+    this.controller?.abort(reason);
     this.resolve(reason);
   }
 

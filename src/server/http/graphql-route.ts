@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { HeaderMap, type ApolloServer, type HTTPGraphQLResponse } from '@apollo/server';
+import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { context } from '@opentelemetry/api';
 import type { Principal } from '../../auth/types';
 import type { Catalog } from '../../catalog/types';
@@ -7,14 +7,18 @@ import { countErrors, type LakegateMetrics } from '../../observability/metrics';
 import type { Entitlement } from '../../policy/entitlement';
 import type { RequestContext } from '../context';
 import { requestIdOf } from '../request-log';
-import { startRequestSpan } from '../request-span';
+import { errorCodes, logGraphQLRequest } from '../plugins';
+import { preparedRequest } from '../prepared/operations';
+import { recordGraphQLRequest } from '../request-metrics';
+import { startRequestSpan, type RequestSpan } from '../request-span';
+import type { SchemaServer } from '../schema-servers';
 import { admitCaller, type CallerChecks } from './admit-caller';
 import { readJsonBody, type JsonBody } from './json-body';
 import { refusal, sendRefusal, type Refusal } from './refusal';
 
 export interface GraphQLRouteOptions extends CallerChecks {
   readonly entitlementFor: (principals: readonly string[]) => Entitlement;
-  readonly apolloFor: (key: string, catalog: Catalog) => Promise<ApolloServer<RequestContext>>;
+  readonly serverFor: (key: string, catalog: Catalog) => Promise<SchemaServer>;
   /** The context of one request; `signal` aborts when the client leaves before its answer. */
   readonly contextFor: (principal: Principal, entitlement: Entitlement, requestId: number, signal: AbortSignal) => RequestContext;
   readonly metrics: LakegateMetrics;
@@ -42,7 +46,7 @@ export function graphqlRoute(options: GraphQLRouteOptions): GraphQLRoute {
       span?.recordRefusal(answer.body.errors);
       sendRefusal(res, answer);
     };
-    const serve = (): Promise<void> => answer(options, req, res, refuse).catch((error: unknown) => {
+    const serve = (): Promise<void> => answer(options, req, res, refuse, span).catch((error: unknown) => {
       logger.error({ err: error }, 'unexpected error outside GraphQL');
       if (res.headersSent) res.destroy();
       else refuse(refusal(500, 'INTERNAL_SERVER_ERROR', 'Internal server error'));
@@ -52,15 +56,32 @@ export function graphqlRoute(options: GraphQLRouteOptions): GraphQLRoute {
   };
 }
 
-async function answer(options: GraphQLRouteOptions, req: IncomingMessage, res: ServerResponse, refuse: (answer: Refusal) => void): Promise<void> {
+async function answer(options: GraphQLRouteOptions, req: IncomingMessage, res: ServerResponse, refuse: (answer: Refusal) => void, span: RequestSpan | null): Promise<void> {
   const caller = await admitCaller(options, req);
   if (!caller.ok) return refuse(caller.refusal);
   const { principal } = caller;
   const body = req.method === 'POST' ? await readJsonBody(req) : NO_BODY;
   if (!body.ok) return refuse(body.refusal);
   const entitlement = options.entitlementFor(principal.principals);
-  const apollo = await options.apolloFor(entitlement.key, entitlement.catalog);
-  const response = await apollo.executeHTTPGraphQLRequest({
+  const server = await options.serverFor(entitlement.key, entitlement.catalog);
+  const request = req.method === 'POST' ? preparedRequest(req.headers, body.value) : null;
+  const prepared = request && server.prepared.lookup(request);
+  if (request && prepared) {
+    const startedAt = performance.now();
+    const context = options.contextFor(principal, entitlement, requestIdOf(req), abortedOnClose(res));
+    const answered = await server.prepared.answer(prepared, request, context);
+    if (answered) {
+      options.metrics.preparedRequests.inc();
+      logGraphQLRequest(options.logger, context, prepared.operation.name?.value ?? null, startedAt, errorCodes(answered.raised.length > 0 ? answered.raised : undefined));
+      span?.recordAnswer({ requestId: context.requestId, operation: prepared.operation, errors: answered.errors });
+      recordGraphQLRequest(options.metrics, { operation: prepared.operation, errors: answered.errors, context, startedAt });
+      res.statusCode = answered.status;
+      for (const [name, value] of answered.headers) res.setHeader(name, value);
+      res.end(answered.body);
+      return;
+    }
+  }
+  const response = await server.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMap(req), search: searchOf(req.url), body: body.value },
     context: async () => options.contextFor(principal, entitlement, requestIdOf(req), abortedOnClose(res)),
   });

@@ -1,4 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import type { RequestContext } from '../context';
 import { checkArguments } from './argument-limits';
 import { checkCost, estimateCost } from './cost';
@@ -8,7 +9,32 @@ import { judgementMemo } from './judgement-memo';
 import { checkOperationShape } from './operation-shape';
 import { operationVariables } from './operation-values';
 import { limitExceeded, type DocumentLimits, type LimitViolation } from './violation';
-import type { CostEstimate } from './cost';
+import type { CostEstimate, CostReport } from './cost';
+
+/** The operation-level verdict: the first limit it breaks, or its estimated cost. */
+export type Judgement = { readonly violation: LimitViolation } | { readonly violation: null; readonly estimate: CostEstimate };
+
+/** Judges an operation with the variables a request sent (argument limits, then the estimated cost). */
+export type OperationJudge = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined) => Judgement;
+
+/** One judge per schema server, shared by Apollo's road and prepared operations: each verdict is remembered per variable set. */
+export function operationJudge(limits: DocumentLimits): OperationJudge {
+  const judged = judgementMemo<Judgement>();
+  return (schema, document, operation, variables) => judged(operation, schema, variables, () => {
+    const fragments = fragmentsOf(document);
+    const values = operationVariables(operation, variables);
+    const argumentViolation = checkArguments(operation, fragments, values, limits);
+    if (argumentViolation) return { violation: argumentViolation };
+    const cost = estimateCost(schema, operation, fragments, values, limits);
+    const costViolation = checkCost(cost, limits);
+    return costViolation ? { violation: costViolation } : { violation: null, estimate: cost };
+  });
+}
+
+/** `extensions.lakegate.cost` of an operation that passed its judgement. */
+export function costReport(judgement: Judgement & { readonly violation: null }, limits: DocumentLimits): CostReport {
+  return { ...judgement.estimate, max: limits.maxCost };
+}
 
 /**
  * Refuses documents over the configured limits before any engine query starts, each with
@@ -20,11 +46,7 @@ import type { CostEstimate } from './cost';
  * Errors thrown before parsing or validation reach the client through `refusalsPlugin`. A
  * document Apollo has already parsed and validated (its document cache) passed the first two.
  */
-/** The operation-level verdict: the first limit it breaks, or its estimated cost. */
-type Judgement = { readonly violation: LimitViolation } | { readonly violation: null; readonly estimate: CostEstimate };
-
-export function limitsPlugin(limits: DocumentLimits): ApolloServerPlugin<RequestContext> {
-  const judged = judgementMemo<Judgement>();
+export function limitsPlugin(limits: DocumentLimits, judge: OperationJudge): ApolloServerPlugin<RequestContext> {
   return {
     async requestDidStart() {
       return {
@@ -36,17 +58,9 @@ export function limitsPlugin(limits: DocumentLimits): ApolloServerPlugin<Request
         },
         async didResolveOperation({ schema, document, operation, request, contextValue }) {
           if (!operation) return;
-          const judgement = judged(operation, schema, request.variables, () => {
-            const fragments = fragmentsOf(document);
-            const variables = operationVariables(operation, request.variables);
-            const argumentViolation = checkArguments(operation, fragments, variables, limits);
-            if (argumentViolation) return { violation: argumentViolation };
-            const cost = estimateCost(schema, operation, fragments, variables, limits);
-            const costViolation = checkCost(cost, limits);
-            return costViolation ? { violation: costViolation } : { violation: null, estimate: cost };
-          });
+          const judgement = judge(schema, document, operation, request.variables);
           refuse(judgement.violation);
-          if (judgement.violation === null) contextValue.cost = { ...judgement.estimate, max: limits.maxCost };
+          if (judgement.violation === null) contextValue.cost = costReport(judgement, limits);
         },
       };
     },
