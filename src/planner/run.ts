@@ -62,6 +62,7 @@ export function runPage<R extends QueryResult>(planned: LogicalQuery, target: Qu
 /** Plans of prepared operations under a caller's view, and their SQL per dialect (see FrozenMemo). */
 const viewed = new FrozenMemo<LogicalQuery, TableView, LogicalQuery>();
 const compiledFor = new FrozenMemo<LogicalQuery, Dialect, CompiledQuery>();
+const columnsOf = new FrozenMemo<LogicalQuery, Dataset, readonly string[]>();
 
 function underView(planned: LogicalQuery, view: TableView | undefined): LogicalQuery {
   return view ? viewed.get(planned, view, () => applyPolicy(planned, view)) : applyPolicy(planned, view);
@@ -116,7 +117,7 @@ export function auditFields(planned: LogicalQuery, dataset: Dataset, engine: str
     principals: context.caller.principals,
     dataset: dataset.name,
     table: `${dataset.table.database}.${dataset.table.table}`,
-    columns: columnsRead(planned),
+    columns: columnsOf.get(planned, dataset, () => columnsRead(planned)),
     filters: context.grantSources.get(dataset.name) ?? [],
     engine,
   };
@@ -163,7 +164,11 @@ function record(engine: Engine, reason: string, stats: QueryStats, planned: Logi
     cache: cached ?? 'none', ...(ageMs === undefined ? {} : { ageMs: Math.round(ageMs) }),
   });
   // A cached answer is still a read: audited with the engine query that produced it.
-  context.audit.info({ ...auditFields(planned, dataset, engine.name, context), queryId, rows, ...(cached ? { cache: cached } : {}) }, 'engine query');
+  const audit = auditFields(planned, dataset, engine.name, context);
+  audit['queryId'] = queryId;
+  audit['rows'] = rows;
+  if (cached) audit['cache'] = cached;
+  context.audit.info(audit, 'engine query');
 }
 
 /** QUERY_RUNNING: the handle picks the same engine query up, by a repeat of the request or `queryStatus`. */

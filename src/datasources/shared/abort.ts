@@ -8,6 +8,8 @@
 interface Dispatch {
   readonly callbacks: Set<() => void>;
   readonly listener: () => void;
+  /** Set up with its signal (see dispatchedAbort): no event listener to remove, kept until the abort. */
+  readonly builtIn: boolean;
 }
 
 const dispatches = new WeakMap<AbortSignal, Dispatch>();
@@ -22,23 +24,54 @@ export function onAbort(signal: AbortSignal, callback: () => void): () => void {
   const registered = (): void => callback();
   dispatch.callbacks.add(registered);
   return () => {
-    if (!dispatch.callbacks.delete(registered) || dispatch.callbacks.size > 0) return;
+    if (!dispatch.callbacks.delete(registered) || dispatch.callbacks.size > 0 || dispatch.builtIn) return;
     signal.removeEventListener('abort', dispatch.listener);
     if (dispatches.get(signal) === dispatch) dispatches.delete(signal);
   };
 }
 
 function attach(signal: AbortSignal): Dispatch {
+  const dispatch = dispatchFor(signal, false);
+  signal.addEventListener('abort', dispatch.listener, { once: true });
+  return dispatch;
+}
+
+function dispatchFor(signal: AbortSignal, builtIn: boolean): Dispatch {
   const callbacks = new Set<() => void>();
   const dispatch: Dispatch = {
     callbacks,
+    builtIn,
     listener: () => {
       dispatches.delete(signal);
       for (const callback of callbacks) callback();
       callbacks.clear();
     },
   };
-  signal.addEventListener('abort', dispatch.listener, { once: true });
   dispatches.set(signal, dispatch);
   return dispatch;
+}
+
+/** An abort controller whose signal's `onAbort` callbacks are called by `abort` itself. */
+export interface DispatchedAbort {
+  readonly signal: AbortSignal;
+  abort(reason?: unknown): void;
+}
+
+/**
+ * A new signal with its dispatcher in place from the start, for a signal made per request: the
+ * request's queries register on it through `onAbort` without adding and removing an event
+ * listener each time (EventTarget listeners are not cheap), and `abort` calls them. Listeners
+ * added to the signal directly are called as usual.
+ */
+export function dispatchedAbort(): DispatchedAbort {
+  const controller = new AbortController();
+  const dispatch = dispatchFor(controller.signal, true);
+  return {
+    signal: controller.signal,
+    abort: (reason) => {
+      if (controller.signal.aborted) return;
+      controller.abort(reason);
+      dispatch.listener();
+    },
+  };
 }

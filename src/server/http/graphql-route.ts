@@ -3,6 +3,7 @@ import { HeaderMap, type HTTPGraphQLResponse } from '@apollo/server';
 import { context } from '@opentelemetry/api';
 import type { Principal } from '../../auth/types';
 import type { Catalog } from '../../catalog/types';
+import { dispatchedAbort } from '../../datasources/shared/abort';
 import { countErrors, type LakegateMetrics } from '../../observability/metrics';
 import type { Entitlement } from '../../policy/entitlement';
 import type { RequestContext } from '../context';
@@ -103,7 +104,7 @@ function searchOf(url: string | undefined): string {
 
 /** A client that goes away before its answer cancels its engine queries. */
 export function abortedOnClose(res: ServerResponse): AbortSignal {
-  const controller = new AbortController();
+  const controller = dispatchedAbort();
   res.once('close', () => {
     if (!res.writableFinished) controller.abort();
   });

@@ -9,10 +9,10 @@ import { judgementMemo } from './judgement-memo';
 import { checkOperationShape } from './operation-shape';
 import { operationVariables } from './operation-values';
 import { limitExceeded, type DocumentLimits, type LimitViolation } from './violation';
-import type { CostEstimate, CostReport } from './cost';
+import type { CostReport } from './cost';
 
-/** The operation-level verdict: the first limit it breaks, or its estimated cost. */
-export type Judgement = { readonly violation: LimitViolation } | { readonly violation: null; readonly estimate: CostEstimate };
+/** The operation-level verdict: the first limit it breaks, or its estimated cost as the answer reports it. */
+export type Judgement = { readonly violation: LimitViolation } | { readonly violation: null; readonly report: CostReport };
 
 /** Judges an operation with the variables a request sent (argument limits, then the estimated cost). */
 export type OperationJudge = (schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>> | undefined) => Judgement;
@@ -27,13 +27,9 @@ export function operationJudge(limits: DocumentLimits): OperationJudge {
     if (argumentViolation) return { violation: argumentViolation };
     const cost = estimateCost(schema, operation, fragments, values, limits);
     const costViolation = checkCost(cost, limits);
-    return costViolation ? { violation: costViolation } : { violation: null, estimate: cost };
+    // The report is the answer's `extensions.lakegate.cost`, read only: one object for every request judged alike.
+    return costViolation ? { violation: costViolation } : { violation: null, report: Object.freeze({ ...cost, max: limits.maxCost }) };
   });
-}
-
-/** `extensions.lakegate.cost` of an operation that passed its judgement. */
-export function costReport(judgement: Judgement & { readonly violation: null }, limits: DocumentLimits): CostReport {
-  return { ...judgement.estimate, max: limits.maxCost };
 }
 
 /**
@@ -60,7 +56,7 @@ export function limitsPlugin(limits: DocumentLimits, judge: OperationJudge): Apo
           if (!operation) return;
           const judgement = judge(schema, document, operation, request.variables);
           refuse(judgement.violation);
-          if (judgement.violation === null) contextValue.cost = costReport(judgement, limits);
+          if (judgement.violation === null) contextValue.cost = judgement.report;
         },
       };
     },

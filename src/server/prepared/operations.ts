@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { getVariableValues, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { RequestContext } from '../context';
-import { costReport, type OperationJudge } from '../limits/plugin';
+import type { OperationJudge } from '../limits/plugin';
 import type { DocumentLimits } from '../limits/violation';
 import { lakegateExtension } from '../plugins';
 import { executePrepared } from './execute';
@@ -64,7 +64,7 @@ export class PreparedOperations {
    * variables that do not coerce, or an operation over a limit with these variables.
    */
   async answer(prepared: PreparedOperation, request: PreparedRequest, context: RequestContext): Promise<PreparedAnswer | null> {
-    const { schema, limits, judge, formatError } = this.setup;
+    const { schema, judge, formatError } = this.setup;
     const { operation } = prepared;
     let variableValues: Readonly<Record<string, unknown>> = {};
     if (operation.variableDefinitions?.length) {
@@ -74,7 +74,7 @@ export class PreparedOperations {
     }
     const judgement = judge(schema, prepared.document, operation, request.variables);
     if (judgement.violation) return null;
-    context.cost = costReport(judgement, limits);
+    context.cost = judgement.report;
     const result = await executePrepared(schema, prepared, context, variableValues);
     return preparedAnswer(result, { lakegate: lakegateExtension(context) }, formatError);
   }
