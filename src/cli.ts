@@ -10,6 +10,7 @@ import { resolveHs256Secret } from './auth/secret';
 import { formatIssue, loadConfig, type LoadedConfig } from './config/load';
 import { createPolicyStore } from './policy/store';
 import { generateSampleLake, refreshSampleCatalog } from './sample/generate';
+import { bufferedStdout } from './observability/log-destination';
 import { logProcessOutput } from './observability/process-output';
 import { startTracing } from './observability/tracing-sdk';
 import { buildLakeSchema } from './schema/build';
@@ -109,7 +110,7 @@ async function load(configFile: string): Promise<LoadedConfig> {
  * Tracing starts before the app, so its first spans are exported, and stops after it.
  */
 async function serve(loaded: LoadedConfig): Promise<number> {
-  const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' });
+  const logger = pino({ level: process.env['LOG_LEVEL'] ?? 'info' }, bufferedStdout());
   logProcessOutput(logger);
   const port = positiveInt(process.env['PORT'], 4000, 'PORT');
   const tracing = await startTracing(process.env, logger);
