@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { test } from 'node:test';
-import { onAbort } from '../../src/datasources/shared/abort';
+import { dispatchedAbort, onAbort } from '../../src/datasources/shared/abort';
 
 /** A signal shared by many queries carries one listener of ours, gone with the last query. */
 
@@ -53,4 +53,34 @@ test('an already aborted signal never calls back (callers check `aborted` first)
   const forget = onAbort(signal, () => (called = true));
   forget();
   assert.equal(called, false);
+});
+
+test('a dispatched abort calls its callbacks without an event listener, once, and none registered after it', () => {
+  const aborts = dispatchedAbort();
+  const calls: string[] = [];
+  const forgetA = onAbort(aborts.signal, () => calls.push('a'));
+  onAbort(aborts.signal, () => calls.push('b'));
+  const forgetC = onAbort(aborts.signal, () => calls.push('c'));
+  forgetC();
+  forgetA();
+  forgetA();
+  assert.equal(getEventListeners(aborts.signal, 'abort').length, 0, 'no listener on the signal');
+  let direct = 0;
+  aborts.signal.addEventListener('abort', () => (direct += 1));
+  aborts.abort('gone');
+  aborts.abort('again');
+  assert.deepEqual(calls, ['b']);
+  assert.equal(direct, 1, 'listeners added to the signal itself are called as usual');
+  assert.equal(aborts.signal.reason, 'gone');
+  onAbort(aborts.signal, () => calls.push('late'));
+  assert.deepEqual(calls, ['b'], 'as with addEventListener, a callback registered after the abort is never called');
+});
+
+test('a dispatched abort keeps its dispatcher when every callback is forgotten, for the next ones', () => {
+  const aborts = dispatchedAbort();
+  onAbort(aborts.signal, () => assert.fail('forgotten'))();
+  let called = 0;
+  onAbort(aborts.signal, () => (called += 1));
+  aborts.abort();
+  assert.equal(called, 1);
 });
