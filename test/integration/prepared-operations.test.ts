@@ -45,6 +45,16 @@ function faulty(engine: Engine): Engine {
   });
 }
 
+/** Runs `work` with the engine failing as `mode` says, and healthy again afterwards. */
+async function withFault(mode: Fault, work: () => Promise<void>): Promise<void> {
+  fault = mode;
+  try {
+    await work();
+  } finally {
+    fault = null;
+  }
+}
+
 before(async () => {
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
@@ -143,36 +153,27 @@ describe('documents the short road takes answer as Apollo answers them', () => {
   });
 
   test('an engine failure is the field error Apollo gives, with its status', async () => {
-    fault = 'engine-failure';
-    try {
+    await withFault('engine-failure', async () => {
       const answer = await sameOnBothRoads({ query: '{ transactions(limit: 3) { transactionId } }' }, true);
       assert.match(answer.body, /"data":null/);
       assert.match(answer.body, /"code":"QUERY_FAILED"/);
-    } finally {
-      fault = null;
-    }
+    });
   });
 
   test('an engine that is busy: the status and Retry-After Apollo gives', async () => {
-    fault = 'engine-busy';
-    try {
+    await withFault('engine-busy', async () => {
       const answer = await sameOnBothRoads({ query: '{ transactions(limit: 3) { transactionId } }' }, true);
       assert.equal(answer.status, 429);
       assert.notEqual(answer.headers['retry-after'], 'undefined');
-    } finally {
-      fault = null;
-    }
+    });
   });
 
   test('an unexpected failure is masked the same way', async () => {
-    fault = 'unexpected';
-    try {
+    await withFault('unexpected', async () => {
       const answer = await sameOnBothRoads({ query: '{ transactions(limit: 3) { transactionId } }' }, true);
       assert.match(answer.body, /"code":"INTERNAL_SERVER_ERROR"/);
       assert.doesNotMatch(answer.body, /internal detail/);
-    } finally {
-      fault = null;
-    }
+    });
   });
 
   test('a limit above maxLimit, refused by the planner as the field resolves', async () => {
@@ -182,16 +183,13 @@ describe('documents the short road takes answer as Apollo answers them', () => {
   });
 
   test('a cell its scalar cannot write is that cell null with its error, the rest answered', async () => {
-    fault = 'bad-cell';
-    try {
+    await withFault('bad-cell', async () => {
       const answer = await sameOnBothRoads({ query: '{ transactions(orderBy: [{transactionId: ASC}], limit: 3) { transactionId amount } }' }, true);
       const body = JSON.parse(answer.body) as { data: { transactions: { amount: unknown }[] }; errors: { path: unknown[] }[] };
       assert.equal(body.data.transactions[1]!.amount, null);
       assert.notEqual(body.data.transactions[0]!.amount, null);
       assert.deepEqual(body.errors.map((error) => error.path), [['transactions', 1, 'amount']]);
-    } finally {
-      fault = null;
-    }
+    });
   });
 });
 
