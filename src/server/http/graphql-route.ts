@@ -65,28 +65,35 @@ async function answer(options: GraphQLRouteOptions, req: IncomingMessage, res: S
   if (!body.ok) return refuse(body.refusal);
   const entitlement = options.entitlementFor(principal.principals);
   const server = await options.serverFor(entitlement.key, entitlement.catalog);
-  const request = req.method === 'POST' ? preparedRequest(req.headers, body.value) : null;
-  const prepared = request && server.prepared.lookup(request);
-  if (request && prepared) {
-    const startedAt = performance.now();
-    const context = options.contextFor(principal, entitlement, requestIdOf(req), abortedOnClose(res));
-    const answered = await server.prepared.answer(prepared, request, context);
-    if (answered) {
-      options.metrics.preparedRequests.inc();
-      logGraphQLRequest(options.logger, context, prepared.operation.name?.value ?? null, startedAt, errorCodes(answered.raised.length > 0 ? answered.raised : undefined));
-      span?.recordAnswer({ requestId: context.requestId, operation: prepared.operation, errors: answered.errors });
-      recordGraphQLRequest(options.metrics, { operation: prepared.operation, errors: answered.errors, context, startedAt });
-      res.statusCode = answered.status;
-      for (const [name, value] of answered.headers) res.setHeader(name, value);
-      res.end(answered.body);
-      return;
-    }
-  }
+  const contextFor = (): RequestContext => options.contextFor(principal, entitlement, requestIdOf(req), abortedOnClose(res));
+  if (req.method === 'POST' && await answerPrepared(options, server, body.value, contextFor, res, span)) return;
   const response = await server.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: req.method ?? 'GET', headers: headerMap(req), search: searchOf(req.url), body: body.value },
-    context: async () => options.contextFor(principal, entitlement, requestIdOf(req), abortedOnClose(res)),
+    context: async () => contextFor(),
   });
   await writeResponse(res, response);
+}
+
+/**
+ * Answers on the short road when the schema server has the document prepared and the request
+ * passes its limits there (see PreparedOperations); false, with nothing run, when Apollo answers.
+ */
+async function answerPrepared(options: GraphQLRouteOptions, server: SchemaServer, body: unknown, contextFor: () => RequestContext, res: ServerResponse, span: RequestSpan | null): Promise<boolean> {
+  const request = preparedRequest(res.req.headers, body);
+  const prepared = request && server.prepared.lookup(request);
+  if (!request || !prepared) return false;
+  const startedAt = performance.now();
+  const answered = await server.prepared.answer(prepared, request, contextFor);
+  if (!answered) return false;
+  const { context, operation } = answered;
+  options.metrics.preparedRequests.inc();
+  logGraphQLRequest(options.logger, context, operation.name?.value ?? null, startedAt, errorCodes(answered.raised.length > 0 ? answered.raised : undefined));
+  span?.recordAnswer({ requestId: context.requestId, operation, errors: answered.errors });
+  recordGraphQLRequest(options.metrics, { operation, errors: answered.errors, context, startedAt });
+  res.statusCode = answered.status;
+  for (const [name, value] of answered.headers) res.setHeader(name, value);
+  res.end(answered.body);
+  return true;
 }
 
 function headerMap(req: IncomingMessage): HeaderMap {

@@ -1,12 +1,12 @@
 import {
-  getArgumentValues, GraphQLError, locatedError,
+  getArgumentValues, GraphQLError, locatedError, responsePathAsArray,
   type GraphQLResolveInfo, type GraphQLSchema,
 } from 'graphql';
 import { inspect } from 'graphql/jsutils/inspect';
 import type { RequestContext } from '../context';
 import type { PreparedLeaf, PreparedOperation, PreparedRoot } from './prepare';
 
-/** What execution gives Apollo's pipeline: the data (null once a root field failed) and the errors, in the order they happened. */
+/** What execution gives the answer: the data (null once a root field failed) and the errors, in the order they happened. */
 export interface PreparedResult {
   readonly data: Record<string, unknown> | null;
   readonly errors: readonly GraphQLError[];
@@ -75,7 +75,7 @@ function executeRoot(schema: GraphQLSchema, prepared: PreparedOperation, root: P
     operation: prepared.operation,
     variableValues: variableValues as Record<string, unknown>,
   };
-  const located = (error: unknown, at: Path): GraphQLError => locatedError(error, root.nodes, pathArray(at));
+  const located = (error: unknown, at: Path): GraphQLError => locatedError(error, root.nodes, responsePathAsArray(at));
   try {
     const args = root.args ?? getArgumentValues(root.field, root.nodes[0]!, variableValues as Record<string, unknown>);
     const resolved = Promise.resolve(root.field.resolve!(undefined, args, context, info));
@@ -92,7 +92,7 @@ function completeRows(root: PreparedRoot, rows: unknown, path: Path, context: Re
   return rows.map((row: unknown, index) => {
     const rowPath: Path = { prev: path, key: index, typename: undefined };
     if (row == null) {
-      throw locatedError(new Error(`Cannot return null for non-nullable field ${info.parentType.name}.${info.fieldName}.`), root.nodes, pathArray(rowPath));
+      throw locatedError(new Error(`Cannot return null for non-nullable field ${info.parentType.name}.${info.fieldName}.`), root.nodes, responsePathAsArray(rowPath));
     }
     const object: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
     for (const leaf of root.leaves) object[leaf.key] = completeLeaf(leaf, row, rowPath, root, context, errors);
@@ -113,13 +113,7 @@ function completeLeaf(leaf: PreparedLeaf, row: unknown, rowPath: Path, root: Pre
     }
     return serialized;
   } catch (error) {
-    errors.add(locatedError(error, leaf.nodes, pathArray(path)));
+    errors.add(locatedError(error, leaf.nodes, responsePathAsArray(path)));
     return null;
   }
-}
-
-function pathArray(path: Path | undefined): (string | number)[] {
-  const keys: (string | number)[] = [];
-  for (let at = path; at; at = at.prev) keys.unshift(at.key);
-  return keys;
 }

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { getVariableValues, type GraphQLSchema } from 'graphql';
+import { getVariableValues, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { RequestContext } from '../context';
 import type { OperationJudge } from '../limits/plugin';
@@ -60,10 +60,11 @@ export class PreparedOperations {
   }
 
   /**
-   * Answers a prepared operation in `context`, or returns null (nothing run) for Apollo to answer:
-   * variables that do not coerce, or an operation over a limit with these variables.
+   * Answers a prepared operation in the context `contextFor` makes, or returns null (nothing run,
+   * no context made) for Apollo to answer: variables that do not coerce, or an operation over a
+   * limit with these variables.
    */
-  async answer(prepared: PreparedOperation, request: PreparedRequest, context: RequestContext): Promise<PreparedAnswer | null> {
+  async answer(prepared: PreparedOperation, request: PreparedRequest, contextFor: () => RequestContext): Promise<PreparedAnswer & { readonly context: RequestContext; readonly operation: OperationDefinitionNode } | null> {
     const { schema, judge, formatError } = this.setup;
     const { operation } = prepared;
     let variableValues: Readonly<Record<string, unknown>> = {};
@@ -74,9 +75,10 @@ export class PreparedOperations {
     }
     const judgement = judge(schema, prepared.document, operation, request.variables);
     if (judgement.violation) return null;
+    const context = contextFor();
     context.cost = judgement.report;
     const result = await executePrepared(schema, prepared, context, variableValues);
-    return preparedAnswer(result, { lakegate: lakegateExtension(context) }, formatError);
+    return { ...preparedAnswer(result, { lakegate: lakegateExtension(context) }, formatError), context, operation };
   }
 }
 
