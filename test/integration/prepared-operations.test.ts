@@ -97,10 +97,21 @@ async function send(sent: Sent, road: 'client' | 'apollo'): Promise<Answer> {
   return {
     status: response.status,
     headers: Object.fromEntries(['content-type', 'retry-after', 'cache-control'].map((name) => [name, String(response.headers[name])])),
-    body: response.text.replace(/"queryId":"[^"]*"/g, '"queryId":"…"').replace(/"durationMs":[0-9.e+-]+/g, '"durationMs":0'),
+    body: stableBody(response.text),
     prepared: (await preparedCount()) === before + 1,
     logLine: stable,
   };
+}
+
+/**
+ * The answer with what differs between two runs of one request set aside: engine query ids and
+ * durations, and the order of `extensions.lakegate.queries`, which is the order the root fields'
+ * engine queries happened to finish in (on either road).
+ */
+function stableBody(text: string): string {
+  const body = JSON.parse(text.replace(/"queryId":"[^"]*"/g, '"queryId":"…"').replace(/"durationMs":[0-9.e+-]+/g, '"durationMs":0')) as { extensions?: { lakegate?: { queries?: { path: string }[] } } };
+  body.extensions?.lakegate?.queries?.sort((a, b) => a.path.localeCompare(b.path));
+  return JSON.stringify(body) + (text.endsWith('\n') ? '\n' : '');
 }
 
 /** Both roads answer `sent` identically; resolves to the client road's answer. `prepared`: whether the short road must take it (by Apollo's answer). */
